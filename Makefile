@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11:
+#   make run    set up, then transcribe the bundled samples
+#   make test   set up, then run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EVAL_DIR ?= ../shared/eval
+OUT ?= out
+# pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
+TORCH := torch==2.13.0
+
+.PHONY: setup models run test bench lint clean
+
+setup: $(STAMP) models
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip wheel
+	$(BIN)/pip install --quiet --disable-pip-version-check $(TORCH)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c <(echo $(TORCH)) -e '.[dev]'
+	# Every PyPI torchaudio wheel links CUDA and fails to import beside CPU torch; pyannote only uses its
+	# pure-Python parts (kaldi fbank), which work once the compiled extensions are removed.
+	rm -f $(VENV)/lib/python3*/site-packages/torchaudio/lib/*.so
+	$(BIN)/python -c "import torchaudio.compliance.kaldi, transcribe.runtime, pyannote.audio, faster_whisper" 2>/dev/null
+	touch $(STAMP)
+
+models: $(STAMP)
+	$(BIN)/transcribe models install
+
+run: setup
+	$(BIN)/transcribe run samples/*.wav --out $(OUT)
+	@echo "Word files: $$(ls $(OUT)/*/transcript.docx | tr '\n' ' ')"
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/transcribe bench --eval-dir $(EVAL_DIR)
+
+lint: $(STAMP)
+	$(BIN)/ruff check transcribe workers tests
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

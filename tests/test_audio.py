@@ -1,0 +1,113 @@
+"""Decoding real recordings in many formats, and clear errors for bad input."""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import convert
+from transcribe.audio import decode_audio
+from transcribe.errors import InputError
+
+FORMATS = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "64k"],
+    "m4a": ["-c:a", "aac", "-b:a", "64k"],
+    "ogg": ["-c:a", "libopus", "-b:a", "32k"],
+    "webm": ["-c:a", "libopus", "-b:a", "32k"],
+    "flac": ["-c:a", "flac"],
+    "amr": ["-ar", "8000", "-ac", "1", "-c:a", "libopencore_amrnb", "-b:a", "12.2k"],
+    "wma": ["-c:a", "wmav2", "-b:a", "64k"],
+}
+
+
+def _check_matches(audio, reference):
+    assert audio.sample_rate == 16000
+    assert audio.samples.dtype == np.float32 and audio.samples.ndim == 1
+    assert abs(audio.duration_s - reference.duration_s) < 0.3
+    assert 0.01 < float(np.sqrt(np.mean(audio.samples ** 2))) < 1.0  # real signal, not silence or clipping
+
+
+@pytest.mark.parametrize("ext", sorted(FORMATS))
+def test_decodes_common_recording_formats(tmp_path, ffmpeg_exe, jfk_wav, ext):
+    dst = convert(ffmpeg_exe, jfk_wav, tmp_path / f"clip.{ext}", *FORMATS[ext])
+    _check_matches(decode_audio(dst), decode_audio(jfk_wav))
+
+
+def test_decodes_audio_track_of_a_video(tmp_path, ffmpeg_exe, jfk_wav):
+    video = tmp_path / "clip.mp4"
+    subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-y", "-i", str(jfk_wav), "-f", "lavfi",
+                    "-i", "color=c=black:s=64x64:r=5", "-map", "1:v", "-map", "0:a", "-shortest",
+                    "-c:v", "mpeg4", "-c:a", "aac", str(video)], check=True)
+    _check_matches(decode_audio(video), decode_audio(jfk_wav))
+
+
+def test_stereo_is_downmixed(tmp_path, ffmpeg_exe, jfk_wav):
+    stereo = convert(ffmpeg_exe, jfk_wav, tmp_path / "stereo.wav", "-ac", "2", "-ar", "44100")
+    audio = decode_audio(stereo)
+    assert audio.sample_rate == 16000 and audio.samples.ndim == 1
+    assert abs(audio.duration_s - decode_audio(jfk_wav).duration_s) < 0.05
+
+
+def test_extension_is_ignored_content_decides(tmp_path, ffmpeg_exe, jfk_wav):
+    mislabelled = convert(ffmpeg_exe, jfk_wav, tmp_path / "really_mp3.mp3", "-c:a", "libmp3lame")
+    renamed = mislabelled.rename(tmp_path / "recording.wav")
+    assert decode_audio(renamed).duration_s > 10
+
+
+@pytest.mark.parametrize("name", ["odd name (1) — café's.wav", "-starts-with-dash.wav", "spaces  and\ttab.wav"])
+def test_odd_filenames(tmp_path, jfk_wav, name):
+    path = tmp_path / name
+    path.write_bytes(jfk_wav.read_bytes())
+    assert decode_audio(path).duration_s > 10
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        decode_audio(tmp_path / "nope.wav")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.m4a"
+    path.touch()
+    with pytest.raises(InputError, match="empty"):
+        decode_audio(path)
+
+
+def test_directory_is_rejected(tmp_path):
+    with pytest.raises(InputError, match="not a regular file"):
+        decode_audio(tmp_path)
+
+
+def test_text_file_is_not_audio(tmp_path):
+    path = tmp_path / "notes.mp3"
+    path.write_text("Officer's notes, not a recording.\n" * 50)
+    with pytest.raises(InputError, match="not a readable audio file|could not be decoded"):
+        decode_audio(path)
+
+
+def test_truncated_recording_is_rejected(tmp_path, ffmpeg_exe, jfk_wav):
+    whole = convert(ffmpeg_exe, jfk_wav, tmp_path / "whole.m4a", "-c:a", "aac")
+    partial = tmp_path / "partial.m4a"
+    partial.write_bytes(whole.read_bytes()[: 2000])  # a file still being copied: the index is missing
+    with pytest.raises(InputError):
+        decode_audio(partial)
+
+
+def test_video_without_audio_is_rejected(tmp_path, ffmpeg_exe):
+    path = tmp_path / "silent_video.mp4"
+    subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "color=c=black:s=64x64:r=5:d=1", "-c:v", "mpeg4", str(path)], check=True)
+    with pytest.raises(InputError, match="no audio stream"):
+        decode_audio(path)
+
+
+def test_error_message_names_file_not_directory(tmp_path):
+    secret_dir = tmp_path / "officer-jsmith"
+    secret_dir.mkdir()
+    path = secret_dir / "bad.wav"
+    path.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunkjunk" * 10)
+    with pytest.raises(InputError) as info:
+        decode_audio(Path(path))
+    assert "officer-jsmith" not in str(info.value)
+    assert "bad.wav" in str(info.value)

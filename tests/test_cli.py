@@ -1,0 +1,44 @@
+"""The `transcribe run` command: one clear line per bad input, good inputs still processed, exit codes."""
+
+import pytest
+from typer.testing import CliRunner
+
+from transcribe.cli import app
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return CliRunner()
+
+
+def test_bad_inputs_are_reported_and_good_ones_still_processed(runner, tmp_path, jfk_wav, model_root, monkeypatch):
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(model_root))
+    empty = tmp_path / "empty.wav"
+    empty.touch()
+    text = tmp_path / "notes.m4a"
+    text.write_text("not audio at all\n" * 20)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--quiet", "--model", "whisper-tiny.en", str(tmp_path / "missing.mp3"),
+                                 str(empty), str(text), str(jfk_wav), "--out", str(out)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == ["error: missing.mp3: file not found",
+                      "error: empty.wav: file is empty (0 bytes)",
+                      "error: notes.m4a: not a readable audio file (unknown format or corrupt data)"]
+    assert "Traceback" not in result.output
+    assert (out / "jfk" / "transcript.docx").is_file()
+    assert "jfk.wav: 11.0 s audio, 1 speaker(s)" in result.output
+    assert "x real time" in result.output
+
+
+def test_unknown_model_is_a_clear_error(runner, tmp_path, jfk_wav, model_root, monkeypatch):
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(model_root))
+    result = runner.invoke(app, ["run", "--model", "large-v9", str(jfk_wav), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "neither an installed model" in result.output
+
+
+def test_speaker_bounds_are_validated(runner, tmp_path, jfk_wav):
+    result = runner.invoke(app, ["run", "--min-speakers", "3", "--max-speakers", "2", str(jfk_wav)])
+    assert result.exit_code == 2
+    assert "min_speakers" in result.output

@@ -1,0 +1,89 @@
+"""The local model cache: listing, verification, and loud failure on corruption."""
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from transcribe.cli import app
+from transcribe.errors import ChecksumError, ModelError
+from transcribe.models import CATALOGUE, read_manifest, resolve_model_dir, verify_model, verify_models
+
+
+def test_every_catalogue_model_is_installed_and_verifies(model_root):
+    installed = verify_models(model_root)
+    assert {m.name for m in installed} >= set(CATALOGUE)
+    for m in installed:
+        assert len(m.sha256) == 64
+        assert all(len(d) == 64 for d in m.files.values())
+    whisper = read_manifest(model_root)["whisper-base"]
+    assert {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt"} <= set(whisper.files)
+    campplus = read_manifest(model_root)["campplus"]
+    assert {"LICENSE", "THIRD_PARTY_LICENSES"} <= set(campplus.files)
+
+
+@pytest.fixture
+def private_cache(tmp_path, model_root):
+    """A copy of the small segmentation model with its manifest entry, safe to damage."""
+    name = "pyannote-segmentation-3.0"
+    shutil.copytree(model_root / name, tmp_path / name)
+    manifest = json.loads((model_root / "manifest.json").read_text())
+    manifest["models"] = [m | {"path": str(tmp_path / name)} for m in manifest["models"] if m["name"] == name]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    return tmp_path, name
+
+
+def test_corrupted_weight_fails_verification_loudly(private_cache):
+    root, name = private_cache
+    weights = root / name / "pytorch_model.bin"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ChecksumError, match="sha256 mismatch on pytorch_model.bin"):
+        verify_model(root, read_manifest(root)[name])
+
+
+def test_missing_and_extra_files_fail_verification(private_cache):
+    root, name = private_cache
+    (root / name / "config.yaml").unlink()
+    with pytest.raises(ChecksumError, match="missing"):
+        verify_models(root)
+
+
+def test_cli_verify_exits_non_zero_on_corruption(private_cache, monkeypatch):
+    root, name = private_cache
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(root))
+    runner = CliRunner()
+    assert runner.invoke(app, ["models", "verify"]).exit_code == 0
+    (root / name / "pytorch_model.bin").write_bytes(b"not the weights")
+    result = runner.invoke(app, ["models", "verify", "--json"])
+    assert result.exit_code == 1
+    assert "sha256 mismatch" in result.output
+
+
+def test_cli_list_json_names_kind_path_checksum(model_root, monkeypatch):
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(model_root))
+    result = CliRunner().invoke(app, ["models", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["name"] for r in rows} >= set(CATALOGUE)
+    for r in rows:
+        assert {"name", "kind", "path", "sha256"} <= set(r)
+        assert r["kind"] in {"asr", "segmentation", "embedding"}
+
+
+def test_model_may_be_any_local_directory(model_root, tmp_path):
+    assert resolve_model_dir(model_root, "whisper-base", "asr") == model_root / "whisper-base"
+    assert resolve_model_dir(model_root, str(tmp_path), "asr") == tmp_path.resolve()
+    with pytest.raises(ModelError, match="neither an installed model"):
+        resolve_model_dir(model_root, "large-v3", "asr")
+
+
+def test_install_is_idempotent_and_quick_when_intact(private_cache):
+    from transcribe.models import install_models
+
+    root, name = private_cache
+    messages = []
+    install_models(root, [name], progress=messages.append)
+    assert messages == [f"{name}: already installed"]

@@ -1,0 +1,102 @@
+"""End to end with the real models on real recordings: JSON contract, speakers, timestamps, Word file."""
+
+import json
+import stat
+import subprocess
+
+import jsonschema
+import pytest
+from docx import Document
+
+from conftest import convert
+from transcribe.render import NO_SPEECH, STYLES, transcript_schema
+
+
+@pytest.fixture(scope="module")
+def two_speaker_run(pipeline, two_speaker_wav, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    transcript, outputs = pipeline.run(two_speaker_wav, out)
+    return transcript, outputs
+
+
+def test_json_validates_against_schema_and_is_owner_only(two_speaker_run):
+    transcript, outputs = two_speaker_run
+    data = json.loads(outputs.transcript_json.read_text())
+    jsonschema.validate(data, transcript_schema())
+    assert data["schema"] == 1
+    assert stat.S_IMODE(outputs.transcript_json.stat().st_mode) == 0o600
+    assert list(data)[:3] == ["schema", "source", "language"]
+    assert data["source"]["filename"] == "pyannote_sample.wav"
+    assert set(data["timings_s"]) >= {"decode", "asr", "diarise", "align", "render", "total"}
+
+
+def test_two_speakers_found_and_both_speak(two_speaker_run):
+    transcript, _ = two_speaker_run
+    assert len(transcript.speakers) == 2
+    assert {s.speaker for s in transcript.segments} == {"SPEAKER_00", "SPEAKER_01"}
+    for speaker in transcript.speakers:
+        assert speaker.talk_time_s > 5.0  # both people in sample.wav talk for ~12 s
+
+
+def test_words_have_monotonic_timestamps_inside_the_audio(two_speaker_run):
+    transcript, _ = two_speaker_run
+    duration = transcript.source.duration_s
+    words = [w for s in transcript.segments for w in s.words]
+    assert len(words) > 40
+    for w in words:
+        assert 0.0 <= w.start <= w.end <= duration + 0.01
+        assert 0.0 <= w.probability <= 1.0
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+    for seg in transcript.segments:
+        assert seg.start == seg.words[0].start and seg.end == seg.words[-1].end
+        assert all(w.speaker == seg.speaker for w in seg.words)
+
+
+def test_transcript_content_is_recognised(two_speaker_run):
+    transcript, _ = two_speaker_run
+    text = " ".join(s.text for s in transcript.segments).lower()
+    for phrase in ("hello", "new jersey", "chicago", "originally from"):
+        assert phrase in text
+
+
+def test_docx_holds_every_utterance_with_timestamp_and_speaker(two_speaker_run):
+    transcript, outputs = two_speaker_run
+    doc = Document(str(outputs.transcript_docx))
+    body = [p.text for p in doc.paragraphs]
+    for seg in transcript.segments:
+        assert any(seg.text in p and "SPEAKER_" in p and p.startswith("[00:00:") for p in body), seg.text
+    facts = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+    assert facts["Source file"] == "pyannote_sample.wav"
+    assert "SPEAKER_00" in facts["Speakers"] and "SPEAKER_01" in facts["Speakers"]
+    assert "whisper-base" in facts["Speech recognition"]
+    names = {s.name for s in doc.styles}
+    assert set(STYLES) <= names
+    assert any("Legend" in p for p in body)
+
+
+def test_low_confidence_words_are_highlighted(pipeline, two_speaker_run):
+    transcript, outputs = two_speaker_run
+    doc = Document(str(outputs.transcript_docx))
+    highlighted = [r.text for p in doc.paragraphs for r in p.runs if r.style.name == "Uncertain Word"]
+    uncertain = [w.word for s in transcript.segments for w in s.words if w.probability < 0.5]
+    assert highlighted[1:] == uncertain  # the first is the legend's own example
+
+
+def test_silence_only_gives_a_no_speech_transcript(pipeline, tmp_path, ffmpeg_exe):
+    silence = tmp_path / "silence.m4a"
+    subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "anoisesrc=d=8:c=white:a=0.0005", "-ar", "16000", "-c:a", "aac", str(silence)], check=True)
+    transcript, outputs = pipeline.run(silence, tmp_path / "out")
+    assert transcript.segments == []
+    assert not transcript.has_speech
+    doc = Document(str(outputs.transcript_docx))
+    assert any(NO_SPEECH in p.text for p in doc.paragraphs)
+
+
+def test_single_speaker_speech_in_another_format(pipeline, jfk_wav, tmp_path, ffmpeg_exe):
+    mp3 = convert(ffmpeg_exe, jfk_wav, tmp_path / "jfk.mp3", "-c:a", "libmp3lame")
+    transcript = pipeline.transcribe(mp3)
+    text = " ".join(s.text for s in transcript.segments).lower()
+    assert "ask not what your country can do for you" in text
+    assert len({s.speaker for s in transcript.segments}) == 1

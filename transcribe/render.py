@@ -1,0 +1,140 @@
+"""Render a :class:`Transcript` as ``transcript.json`` data and as a Word document.
+
+Rendering is pure: functions return data or write to a stream the caller provides.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import IO
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_COLOR_INDEX
+from docx.shared import Pt, RGBColor
+
+from .records import Transcript
+
+LOW_CONFIDENCE = 0.5
+# Named styles used in the document; tests check each exists in the rendered file.
+STYLE_TITLE = "Title"
+STYLE_HEADING = "Heading 1"
+STYLE_FACTS = "Table Grid"
+STYLE_UTTERANCE = "Utterance"
+STYLE_TIMESTAMP = "Timestamp"
+STYLE_SPEAKER = "Speaker Label"
+STYLE_UNCERTAIN = "Uncertain Word"
+STYLES = (STYLE_TITLE, STYLE_HEADING, STYLE_FACTS, STYLE_UTTERANCE, STYLE_TIMESTAMP, STYLE_SPEAKER,
+          STYLE_UNCERTAIN)
+NO_SPEECH = "No speech was found in this recording."
+
+
+def transcript_to_dict(transcript: Transcript) -> dict:
+    """The ``transcript.json`` object (schema 1), keys in contract order."""
+    data = asdict(transcript)
+    order = ["schema", "source", "language", "models", "speakers", "speaker_turns", "segments",
+             "redactions", "summary", "timings_s"]
+    return {key: data[key] for key in order}
+
+
+@lru_cache(maxsize=1)
+def transcript_schema() -> dict:
+    """The JSON Schema of ``transcript.json``."""
+    return json.loads(resources.files("transcribe").joinpath("schema/transcript.schema.json").read_text())
+
+
+def format_timestamp(seconds: float) -> str:
+    """``[hh:mm:ss]`` for a time in seconds."""
+    total = int(seconds)
+    return f"[{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}]"
+
+
+def _format_duration(seconds: float) -> str:
+    total = int(round(seconds))
+    h, m, s = total // 3600, total % 3600 // 60, total % 60
+    return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
+
+
+def _add_styles(doc) -> None:
+    styles = doc.styles
+    utterance = styles.add_style(STYLE_UTTERANCE, WD_STYLE_TYPE.PARAGRAPH)
+    utterance.base_style = styles["Normal"]
+    utterance.paragraph_format.space_after = Pt(6)
+    timestamp = styles.add_style(STYLE_TIMESTAMP, WD_STYLE_TYPE.CHARACTER)
+    timestamp.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    timestamp.font.size = Pt(9)
+    speaker = styles.add_style(STYLE_SPEAKER, WD_STYLE_TYPE.CHARACTER)
+    speaker.font.bold = True
+    uncertain = styles.add_style(STYLE_UNCERTAIN, WD_STYLE_TYPE.CHARACTER)
+    uncertain.font.highlight_color = WD_COLOR_INDEX.GRAY_25
+
+
+def speaker_display_name(transcript: Transcript, speaker_id: str) -> str:
+    """``SPEAKER_00``, or the role/name given to it (``Officer (J. Smith)``) once known."""
+    for s in transcript.speakers:
+        if s.id == speaker_id:
+            label = (s.role or "").replace("_", " ").capitalize() or s.id
+            return f"{label} ({s.name})" if s.name else label
+    return speaker_id
+
+
+def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_on: date | None = None) -> None:
+    """Write the transcript as a Word document to ``stream``.
+
+    Title block (source, date, duration, models, speakers with talk time), then one paragraph per
+    utterance: ``[hh:mm:ss]``, speaker label, and the text with words the recogniser was unsure of
+    (probability < 0.5) highlighted grey, explained by a legend. Uses ``redacted_text`` words only when
+    redaction has changed nothing; otherwise the redacted text is written without word marks.
+    """
+    doc = Document()
+    _add_styles(doc)
+    doc.add_paragraph("Supervision session transcript", style=STYLE_TITLE)
+
+    src = transcript.source
+    facts = [
+        ("Source file", src.filename),
+        ("Produced on", (generated_on or date.today()).isoformat()),
+        ("Duration", _format_duration(src.duration_s)),
+        ("Language", transcript.language),
+        ("Speech recognition", transcript.models.get("asr", "")),
+        ("Speaker diarisation", transcript.models.get("diarisation", "")),
+        ("Speakers", "; ".join(
+            f"{speaker_display_name(transcript, s.id)}: {_format_duration(s.talk_time_s)}"
+            for s in transcript.speakers) or "none detected"),
+    ]
+    table = doc.add_table(rows=0, cols=2, style=STYLE_FACTS)
+    for key, value in facts:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = key, value
+
+    legend = doc.add_paragraph(style="Normal")
+    legend.add_run("Legend: ")
+    legend.add_run("highlighted words", style=STYLE_UNCERTAIN)
+    legend.add_run(f" were recognised with low confidence (below {LOW_CONFIDENCE:.0%}); check them against "
+                   "the recording. Overlapping speech is marked (overlap).")
+
+    doc.add_paragraph("Transcript", style=STYLE_HEADING)
+    if not transcript.segments:
+        doc.add_paragraph(NO_SPEECH, style=STYLE_UTTERANCE)
+    for seg in transcript.segments:
+        p = doc.add_paragraph(style=STYLE_UTTERANCE)
+        p.add_run(format_timestamp(seg.start) + " ", style=STYLE_TIMESTAMP)
+        p.add_run(speaker_display_name(transcript, seg.speaker) + ": ", style=STYLE_SPEAKER)
+        if seg.redacted_text != seg.text:
+            p.add_run(seg.redacted_text)
+        else:
+            for i, w in enumerate(seg.words):
+                text = ("" if i == 0 else " ") + w.word
+                if w.probability < LOW_CONFIDENCE:
+                    if i:
+                        p.add_run(" ")
+                    p.add_run(w.word, style=STYLE_UNCERTAIN)
+                else:
+                    p.add_run(text)
+        if seg.overlap:
+            p.add_run(" (overlap)", style=STYLE_TIMESTAMP)
+    doc.save(stream)
