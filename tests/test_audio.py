@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import convert
+
 from transcribe.audio import decode_audio
 from transcribe.errors import InputError
 

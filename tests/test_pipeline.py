@@ -6,9 +6,9 @@ import subprocess
 
 import jsonschema
 import pytest
+from conftest import convert
 from docx import Document
 
-from conftest import convert
 from transcribe.render import NO_SPEECH, STYLES, transcript_schema
 
 

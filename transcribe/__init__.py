@@ -3,10 +3,17 @@
 ``import transcribe`` is cheap: no torch, CTranslate2 or pyannote is imported until a model is loaded.
 """
 
-from .errors import (AsrError, ChecksumError, DiarisationError, InputError, ModelError, RenderError,
-                     TranscribeError)
+from .errors import (
+    AsrError,
+    ChecksumError,
+    DiarisationError,
+    InputError,
+    ModelError,
+    RenderError,
+    TranscribeError,
+)
 from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions
-from .records import Audio, AsrSegment, Redaction, Segment, Source, Speaker, SpeakerTurn, Transcript, Word
+from .records import AsrSegment, Audio, Redaction, Segment, Source, Speaker, SpeakerTurn, Transcript, Word
 
 __version__ = "0.1.0"
 

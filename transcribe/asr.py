@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (offline switches and import order; before faster_whisper)
-
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import runtime  # noqa: F401  (offline switches and import order; before faster_whisper)
 from .errors import AsrError, ModelError
 from .models import resolve_model_dir
 from .options import AsrOptions
@@ -37,6 +36,14 @@ def resolve_ct2_device(device: str) -> str:
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}")
     return device
+
+
+def _vad_parameters(opts: AsrOptions, batched: bool) -> dict:
+    params = {"threshold": opts.vad_threshold}
+    if batched:
+        # faster-whisper's batched defaults: chunks of at most 30 s, split at 160 ms pauses.
+        params.update(max_speech_duration_s=30, min_silence_duration_ms=160)
+    return params
 
 
 class Recogniser:
@@ -88,6 +95,7 @@ class Recogniser:
             beam_size=opts.beam_size,
             word_timestamps=True,
             vad_filter=opts.vad,
+            vad_parameters=_vad_parameters(opts, batched=self.batched is not None) if opts.vad else None,
             # Conditioning on previous text makes Whisper loop on repeated phrases in long recordings.
             condition_on_previous_text=False,
             hotwords=" ".join(opts.hotwords) or None,

@@ -7,8 +7,6 @@ Model loading is timed separately and excluded from real-time factors. Not a tes
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (before torch)
-
 import json
 import resource
 import time
@@ -19,6 +17,7 @@ from statistics import median
 from rich.console import Console
 from rich.table import Table
 
+from . import runtime  # noqa: F401  (before torch)
 from .audio import decode_audio
 from .options import DiariseOptions, PipelineOptions
 from .records import SpeakerTurn

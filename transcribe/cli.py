@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -40,15 +40,15 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 @app.command()
 def run(
     inputs: Annotated[list[Path], typer.Argument(help="recordings (any format ffmpeg reads)", show_default=False)],
-    out_dir: Annotated[Optional[Path], typer.Option("--out", "-o", help="output folder [default: ./out]")] = None,
-    speakers: Annotated[Optional[int], typer.Option("--speakers", min=1, help="exact number of speakers")] = None,
-    min_speakers: Annotated[Optional[int], typer.Option("--min-speakers", min=1)] = None,
-    max_speakers: Annotated[Optional[int], typer.Option("--max-speakers", min=1)] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="whisper-base, whisper-tiny.en or a local "
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="output folder [default: ./out]")] = None,
+    speakers: Annotated[int | None, typer.Option("--speakers", min=1, help="exact number of speakers")] = None,
+    min_speakers: Annotated[int | None, typer.Option("--min-speakers", min=1)] = None,
+    max_speakers: Annotated[int | None, typer.Option("--max-speakers", min=1)] = None,
+    model: Annotated[str | None, typer.Option("--model", help="whisper-base, whisper-tiny.en or a local "
                                                   "CTranslate2 model directory")] = None,
-    device: Annotated[Optional[str], typer.Option("--device", help="auto, cpu or cuda")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="ISO code, or 'auto'")] = None,
-    glossary: Annotated[Optional[Path], typer.Option("--glossary", help="hotwords file, one per line")] = None,
+    device: Annotated[str | None, typer.Option("--device", help="auto, cpu or cuda")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="ISO code, or 'auto'")] = None,
+    glossary: Annotated[Path | None, typer.Option("--glossary", help="hotwords file, one per line")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
 ) -> None:
     """Transcribe and diarise recordings into <out>/<name>/transcript.json and transcript.docx."""
@@ -80,7 +80,7 @@ def run(
             tasks = {stage: progress.add_task(stage, total=1.0) for stage in STAGES}
             try:
                 transcript, outputs = pipeline.run(
-                    path, out_dir, progress=lambda stage, f: progress.update(tasks[stage], completed=f), **hints)
+                    path, out_dir, progress=_updater(progress, tasks), **hints)
             except (TranscribeError, ValueError) as e:
                 failures += 1
                 progress.stop()
@@ -96,6 +96,13 @@ def run(
         raise typer.Exit(1)
 
 
+def _updater(progress: Progress, tasks: dict):
+    def update(stage: str, fraction: float) -> None:
+        progress.update(tasks[stage], completed=fraction)
+
+    return update
+
+
 class _null:
     def __enter__(self):
         return self
@@ -106,7 +113,7 @@ class _null:
 
 @models_app.command("install")
 def models_install(
-    names: Annotated[Optional[list[str]], typer.Argument(help="models to install [default: all]")] = None,
+    names: Annotated[list[str] | None, typer.Argument(help="models to install [default: all]")] = None,
     force: Annotated[bool, typer.Option("--force", help="rebuild even if intact")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -169,7 +176,7 @@ def models_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
 @app.command()
 def bench(
     eval_dir: Annotated[Path, typer.Option("--eval-dir", help="folder with manifest.json")] = Path("../shared/eval"),
-    model: Annotated[Optional[str], typer.Option("--model")] = None,
+    model: Annotated[str | None, typer.Option("--model")] = None,
     naive: Annotated[bool, typer.Option("--naive/--no-naive", help="also time the naive baseline")] = True,
 ) -> None:
     """Benchmark speed (real-time factor), WER and DER on an evaluation set, against a naive baseline."""
@@ -179,7 +186,8 @@ def bench(
     if not (eval_dir / "manifest.json").is_file():
         out.print(f"no evaluation set at {eval_dir} (manifest.json missing): benchmark skipped", highlight=False)
         return
-    run_benchmark(eval_dir, settings.model_dir, settings.pipeline_options(asr_model=model), naive=naive, console=out)
+    run_benchmark(eval_dir, settings.model_dir, settings.pipeline_options(asr_model=model), naive=naive,
+                  console=Console(width=160))
 
 
 def main() -> None:

@@ -7,8 +7,6 @@ checkpoint is involved.
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (offline switches and import order; before pyannote)
-
 import logging
 import warnings
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import runtime  # noqa: F401  (offline switches and import order; before pyannote)
 from .errors import DiarisationError, ModelError
 from .models import resolve_model_dir
 from .options import DiariseOptions

@@ -18,6 +18,8 @@ class AsrOptions:
         batch_size: > 1 decodes VAD chunks in batches (faster-whisper ``BatchedInferencePipeline``);
             1 decodes sequentially.
         vad: skip non-speech with Silero VAD.
+        vad_threshold: Silero speech probability above which audio is kept. Lower than Silero's 0.5
+            because far-field and quiet speakers (the person across the desk) were dropped at 0.5.
         hotwords: glossary terms that bias decoding (names of local services, drug names...).
         cpu_threads: CTranslate2 intra-op threads on CPU; 0 lets it decide.
     """
@@ -29,6 +31,7 @@ class AsrOptions:
     beam_size: int = 5
     batch_size: int = 8
     vad: bool = True
+    vad_threshold: float = 0.3
     hotwords: tuple[str, ...] = ()
     cpu_threads: int = 0
 
@@ -41,9 +44,6 @@ class DiariseOptions:
         num_speakers: exact number of speakers when known (overrides min/max).
         min_speakers: lower bound on the speaker count.
         max_speakers: upper bound on the speaker count.
-        expected_speakers: the usual count for the recording type (2 for a supervision session). Extra
-            clusters that hold only a sliver of talk time are folded into their nearest speaker when
-            more than this many are found; a third voice who really speaks is kept.
         segmentation_step: hop between 10 s segmentation windows, as a fraction of the window.
         clustering_threshold: cosine distance under which agglomerative clustering merges clusters.
         device: ``auto``, ``cpu`` or ``cuda``.
@@ -52,7 +52,6 @@ class DiariseOptions:
     num_speakers: int | None = None
     min_speakers: int = 1
     max_speakers: int = 4
-    expected_speakers: int = 2
     segmentation_step: float = 0.25
     clustering_threshold: float = 0.7
     device: str = "auto"

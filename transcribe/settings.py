@@ -33,11 +33,11 @@ class Settings(BaseSettings):
     beam_size: int = Field(default=5, ge=1)
     asr_batch_size: int = Field(default=8, ge=1)
     vad: bool = True
+    vad_threshold: float = Field(default=0.3, gt=0, lt=1)
     cpu_threads: int = Field(default=0, ge=0)
     glossary: Path | None = Field(default=None, description="text file of hotwords, one term per line")
     min_speakers: int = Field(default=1, ge=1)
     max_speakers: int = Field(default=4, ge=1)
-    expected_speakers: int = Field(default=2, ge=1)
     segmentation_step: float = Field(default=0.25, gt=0, le=1)
     clustering_threshold: float = Field(default=0.7, gt=0, lt=2)
     max_pause_s: float = Field(default=1.5, gt=0)
@@ -47,10 +47,10 @@ class Settings(BaseSettings):
         s = self.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         return PipelineOptions(
             asr=AsrOptions(model=s.asr_model, device=s.device, compute_type=s.compute_type, language=s.language,
-                           beam_size=s.beam_size, batch_size=s.asr_batch_size, vad=s.vad,
+                           beam_size=s.beam_size, batch_size=s.asr_batch_size, vad=s.vad, vad_threshold=s.vad_threshold,
                            hotwords=load_glossary(s.glossary) if s.glossary else (), cpu_threads=s.cpu_threads),
             diarise=DiariseOptions(min_speakers=s.min_speakers, max_speakers=s.max_speakers,
-                                   expected_speakers=s.expected_speakers, segmentation_step=s.segmentation_step,
+                                   segmentation_step=s.segmentation_step,
                                    clustering_threshold=s.clustering_threshold, device=s.device),
             align=AlignOptions(max_pause_s=s.max_pause_s),
         )
