@@ -17,9 +17,12 @@ def test_bad_inputs_are_reported_and_good_ones_still_processed(runner, tmp_path,
     empty.touch()
     text = tmp_path / "notes.m4a"
     text.write_text("not audio at all\n" * 20)
+    same_stem = tmp_path / "other" / "jfk.wav"
+    same_stem.parent.mkdir()
+    same_stem.write_bytes(jfk_wav.read_bytes())
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", "--quiet", "--model", "whisper-tiny.en", str(tmp_path / "missing.mp3"),
-                                 str(empty), str(text), str(jfk_wav), "--out", str(out)])
+                                 str(empty), str(text), str(jfk_wav), str(same_stem), "--out", str(out)])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert errors == ["error: missing.mp3: file not found",
@@ -27,6 +30,7 @@ def test_bad_inputs_are_reported_and_good_ones_still_processed(runner, tmp_path,
                       "error: notes.m4a: not a readable audio file (unknown format or corrupt data)"]
     assert "Traceback" not in result.output
     assert (out / "jfk" / "transcript.docx").is_file()
+    assert (out / "jfk-2" / "transcript.docx").is_file()  # same name from another folder is not overwritten
     assert "jfk.wav: 11.0 s audio, 1 speaker(s)" in result.output
     assert "x real time" in result.output
 

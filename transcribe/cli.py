@@ -73,14 +73,16 @@ def run(
     out.print(f"models loaded in {load_s:.1f} s ({pipeline.recogniser.name})", highlight=False)
 
     failures = 0
+    names: set[str] = set()
     for path in inputs:
+        name = _unique_name(path.stem, names)
         progress = Progress(TextColumn("{task.description:>8}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                             TimeElapsedColumn(), console=err, transient=True, disable=quiet)
         with progress:
             tasks = {stage: progress.add_task(stage, total=1.0) for stage in STAGES}
             try:
                 transcript, outputs = pipeline.run(
-                    path, out_dir, progress=_updater(progress, tasks), **hints)
+                    path, out_dir, progress=_updater(progress, tasks), name=name, **hints)
             except (TranscribeError, ValueError) as e:
                 failures += 1
                 progress.stop()
@@ -94,6 +96,16 @@ def run(
                   f"{outputs.transcript_docx}", highlight=False)
     if failures:
         raise typer.Exit(1)
+
+
+def _unique_name(stem: str, used: set[str]) -> str:
+    """Output folder name: the file stem, suffixed -2, -3... when two inputs share it."""
+    name, n = stem, 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}"
+    used.add(name)
+    return name
 
 
 def _updater(progress: Progress, tasks: dict):

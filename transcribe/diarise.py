@@ -76,12 +76,8 @@ class Diariser:
 
     def __init__(self, model_root: Path, options: DiariseOptions | None = None):
         self.options = options or DiariseOptions()
-        with warnings.catch_warnings():
-            # pyannote warns at import that torchcodec cannot load FFmpeg's shared libraries; we never let
-            # pyannote decode files (waveforms are passed in memory), so the warning is noise.
-            warnings.filterwarnings("ignore", message=r"(?s).*torchcodec")
-            from pyannote.audio import Model
-            from pyannote.audio.pipelines import SpeakerDiarization
+        from pyannote.audio import Model
+        from pyannote.audio.pipelines import SpeakerDiarization
         _allow_missing_plda()
 
         from .campplus import CamPlusPlusEmbedding

@@ -131,17 +131,15 @@ class Pipeline:
             timings_s=timings)
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,
-            **speaker_hints) -> tuple[Transcript, Outputs]:
-        """Process one recording and write ``<out_dir>/<stem>/transcript.{json,docx}``."""
+            name: str | None = None, **speaker_hints) -> tuple[Transcript, Outputs]:
+        """Process one recording and write ``<out_dir>/<name>/transcript.{json,docx}``.
+
+        ``name`` defaults to the recording's file name without its extension.
+        """
         transcript = self.transcribe(path, progress=progress, **speaker_hints)
         report = progress or (lambda _stage, _fraction: None)
         report("render", 0.0)
-        t0 = time.perf_counter()
-        outputs = write_outputs(transcript, Path(out_dir) / Path(path).stem)
-        transcript.timings_s["render"] = round(time.perf_counter() - t0, 3)
-        transcript.timings_s["total"] = round(transcript.timings_s["total"] + transcript.timings_s["render"], 3)
-        # Rewrite the JSON so its timings include rendering.
-        _write_private(outputs.transcript_json, _json_bytes(transcript))
+        outputs = write_outputs(transcript, Path(out_dir) / (name or Path(path).stem))
         report("render", 1.0)
         return transcript, outputs
 
@@ -181,19 +179,27 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
-    """Write ``transcript.json`` (owner-only: it holds unredacted text) and ``transcript.docx``.
+    """Write ``transcript.docx`` and ``transcript.json`` (owner-only: it holds unredacted text).
+
+    The rendering time is added to ``transcript.timings_s`` (``render`` and ``total``) before the JSON is
+    written.
 
     Raises:
         RenderError: the directory cannot be created or written.
     """
     directory = Path(directory)
+    started = time.perf_counter()
+    buffer = io.BytesIO()
+    render_transcript_docx(transcript, buffer)
+    render_s = time.perf_counter() - started
+    timings = transcript.timings_s
+    timings["render"] = round(render_s, 3)
+    timings["total"] = round(timings.get("total", 0.0) + render_s, 3)
+    outputs = Outputs(directory, directory / "transcript.json", directory / "transcript.docx")
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        outputs = Outputs(directory, directory / "transcript.json", directory / "transcript.docx")
-        _write_private(outputs.transcript_json, _json_bytes(transcript))
-        buffer = io.BytesIO()
-        render_transcript_docx(transcript, buffer)
         _write_private(outputs.transcript_docx, buffer.getvalue())
+        _write_private(outputs.transcript_json, _json_bytes(transcript))
     except OSError as e:
         raise RenderError(f"cannot write outputs to {directory}: {e.strerror or e}") from e
     return outputs
