@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -66,7 +67,7 @@ def run(
 
     pipeline = Pipeline(settings.model_dir, options)
     try:
-        with err.status("Loading models…", spinner="dots") if not quiet else _null():
+        with err.status("Loading models…", spinner="dots") if not quiet else nullcontext():
             load_s = pipeline.load()
     except (TranscribeError, ValueError) as e:
         raise _fail(str(e)) from e
@@ -113,14 +114,6 @@ def _updater(progress: Progress, tasks: dict):
         progress.update(tasks[stage], completed=fraction)
 
     return update
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @models_app.command("install")

@@ -87,8 +87,8 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
 
     Title block (source, date, duration, models, speakers with talk time), then one paragraph per
     utterance: ``[hh:mm:ss]``, speaker label, and the text with words the recogniser was unsure of
-    (probability < 0.5) highlighted grey, explained by a legend. Uses ``redacted_text`` words only when
-    redaction has changed nothing; otherwise the redacted text is written without word marks.
+    (probability < 0.5) highlighted grey, explained by a legend. Once redaction has changed an utterance,
+    its ``redacted_text`` is written instead, without word marks.
     """
     doc = Document()
     _add_styles(doc)
@@ -127,14 +127,16 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
         if seg.redacted_text != seg.text:
             p.add_run(seg.redacted_text)
         else:
+            plain = ""
             for i, w in enumerate(seg.words):
-                text = ("" if i == 0 else " ") + w.word
+                separator = " " if i else ""
                 if w.probability < LOW_CONFIDENCE:
-                    if i:
-                        p.add_run(" ")
+                    p.add_run(plain + separator)
                     p.add_run(w.word, style=STYLE_UNCERTAIN)
+                    plain = ""
                 else:
-                    p.add_run(text)
+                    plain += separator + w.word
+            p.add_run(plain)
         if seg.overlap:
             p.add_run(" (overlap)", style=STYLE_TIMESTAMP)
     doc.save(stream)
