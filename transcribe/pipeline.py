@@ -81,6 +81,9 @@ class Pipeline:
     def transcribe(self, path: str | Path, progress: ProgressCallback | None = None, **speaker_hints) -> Transcript:
         """Process one recording into a :class:`Transcript` (nothing written to disk).
 
+        Stage timings are each stage's own wall time; ASR and diarisation overlap, so ``total`` is less
+        than their sum.
+
         Args:
             path: the recording.
             progress: ``progress(stage, fraction)`` callback.
@@ -89,9 +92,6 @@ class Pipeline:
         Raises:
             InputError: the recording is unusable.
             AsrError, DiarisationError: a model stage failed.
-
-        Stage timings are each stage's own wall time; ASR and diarisation overlap, so ``total`` is less
-        than their sum.
         """
         report = progress or (lambda _stage, _fraction: None)
         self.load()
@@ -121,7 +121,8 @@ class Pipeline:
         turns, exclusive = diarisation.turns, diarisation.exclusive_turns
         segments = timed("align", build_utterances, asr.segments, turns, exclusive, self.options.align)
         timings["total"] = round(time.perf_counter() - started, 3)
-        logger.info("%s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.filename,
+        # File names can carry a person's name: logs identify the recording by its checksum only.
+        logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],
                     source.duration_s, len(segments), len({t.speaker for t in turns}),
                     source.duration_s / max(timings["total"], 1e-6))
         return Transcript(
