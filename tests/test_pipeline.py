@@ -100,3 +100,17 @@ def test_single_speaker_speech_in_another_format(pipeline, jfk_wav, tmp_path, ff
     text = " ".join(s.text for s in transcript.segments).lower()
     assert "ask not what your country can do for you" in text
     assert len({s.speaker for s in transcript.segments}) == 1
+
+
+def test_logs_carry_no_transcript_text_or_file_name(pipeline, jfk_wav, tmp_path, caplog):
+    named = tmp_path / "john-smith-supervision.wav"
+    named.write_bytes(jfk_wav.read_bytes())
+    with caplog.at_level("DEBUG"):
+        transcript = pipeline.transcribe(named)
+    assert transcript.segments
+    logged = caplog.text.lower()
+    assert "recording" in logged  # the run was logged...
+    assert "john-smith" not in logged  # ...without the file name
+    for seg in transcript.segments:
+        for phrase in (seg.text.lower(), " ".join(w.word.lower() for w in seg.words[:4])):
+            assert phrase not in logged
