@@ -8,6 +8,9 @@ with ``(batch, 1, samples)`` chunks and ``(batch, frames)`` speaker activity wei
 
 from __future__ import annotations
 
+from . import runtime  # noqa: F401  (offline switches, and CTranslate2 before torch: see runtime.py)
+
+# isort: split
 import importlib.util
 from functools import cached_property
 from pathlib import Path
