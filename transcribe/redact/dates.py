@@ -1,0 +1,61 @@
+"""Dates of birth: dates said with a birth context, or full dates whose year makes them a birth date.
+
+Appointment and court dates are not redacted: they rarely carry a year, and when they do it is recent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .spans import Span
+
+_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_ORDINAL_WORDS = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+                  r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+                  r"twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|"
+                  r"thirty[\s-]first)")
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
+_SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|"
+                r"six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+                r"nineteen)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                r"eleven|twelve))?)")
+_YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR})"
+_SEP = r"[\s,]+"
+_DATE = re.compile(
+    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+of)?{_SEP}{_MONTHS}\.?(?:{_SEP}{_YEAR})?"
+    rf"|{_MONTHS}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
+    re.I,
+)
+_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|date\s+of\s+birth|born|birthday|birth\s+date|b'day)\b", re.I)
+_CONTEXT_WINDOW = 120
+_YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
+_SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
+
+
+def _birth_year_like(text: str, today: date) -> bool:
+    """True when the date names a year at least 14 years ago (no appointment is booked then)."""
+    m = _YEAR_DIGITS.search(text)
+    if m:
+        return int(m.group()) <= today.year - 14
+    numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)", text)
+    if numeric:
+        return int(numeric.group(1)) > today.year % 100  # two-digit year in the previous century
+    return bool(_SPOKEN_CENTURY.search(text))
+
+
+def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
+    """Dates of birth in ``text``: after a birth word (within ~120 characters), or with an old year."""
+    today = today or date.today()
+    spans = []
+    for m in _DATE.finditer(text):
+        value = m.group()
+        has_year = bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
+        context = _BIRTH_CONTEXT.search(text, max(0, m.start() - _CONTEXT_WINDOW), m.start())
+        if (context and has_year) or (context and m.start() - context.end() < 40) or \
+                (has_year and _birth_year_like(value, today)):
+            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context else "date+year"))
+    return spans

@@ -1,0 +1,178 @@
+"""Combine detectors, resolve overlaps, spread names found once to every mention, number placeholders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..records import Redaction
+from .dates import find_dates_of_birth
+from .identifiers import find_identifiers
+from .lexicons import DECOYS, is_common_word
+from .names import find_people_and_places
+from .spans import LABELS, PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
+
+
+@dataclass(frozen=True)
+class RedactionPolicy:
+    """What to redact.
+
+    Attributes:
+        labels: catalogue labels to redact (default: all).
+        keep_names: names never redacted, e.g. the officer's own ("Joanne", "Joanne Walsh").
+        deny_list: terms always redacted wherever they occur (a victim's name supplied with the upload).
+    """
+
+    labels: frozenset[str] = frozenset(LABELS)
+    keep_names: tuple[str, ...] = ()
+    deny_list: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        unknown = set(self.labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(LABELS)}")
+
+
+@dataclass
+class RedactionResult:
+    """Redacted texts, the redaction log, and the original values (kept in memory only, for the leak check)."""
+
+    texts: list[str]
+    redactions: list[Redaction]
+    originals: dict[str, set[str]] = field(default_factory=dict)  # label -> original values
+
+    def values(self) -> list[tuple[str, str]]:
+        return [(label, value) for label, values in self.originals.items() for value in values]
+
+
+def _word_pattern(value: str, case_sensitive: bool) -> re.Pattern:
+    return re.compile(r"(?<![\w])" + re.escape(value) + r"(?![\w])", 0 if case_sensitive else re.I)
+
+
+def _normalise(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+class Redactor:
+    """Finds and replaces identifiers in a transcript's utterances. Stateless between calls."""
+
+    def __init__(self, policy: RedactionPolicy | None = None, today: date | None = None):
+        self.policy = policy or RedactionPolicy()
+        self.today = today
+        self._kept = {_normalise(n) for name in self.policy.keep_names for n in [name, *name.split()] if n}
+
+    # -- detection -------------------------------------------------------------------------------------------
+    def detect(self, doc: Document) -> list[Span]:
+        """Resolved, non-overlapping spans over ``doc.text``, in text order."""
+        text = doc.text
+        found = find_identifiers(doc) + find_dates_of_birth(text, self.today) + find_people_and_places(text)
+        for term in self.policy.deny_list:
+            if term.strip():
+                found += [Span(m.start(), m.end(), "CUSTOM", "deny-list")
+                          for m in _word_pattern(term.strip(), False).finditer(text)]
+        found = [s for s in found if s.label in self.policy.labels or s.label == "CUSTOM"]
+        found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
+        resolved = _resolve(found)
+        resolved = _resolve(resolved + self._propagate(text, resolved))
+        return resolved
+
+    def _is_kept(self, value: str, label: str) -> bool:
+        return label == "PERSON" and _normalise(value) in self._kept
+
+    def _propagate(self, text: str, spans: list[Span]) -> list[Span]:
+        """Every other mention of a name or place found once (a name said clearly once, mumbled later)."""
+        extra = []
+        seen = set()
+        for s in spans:
+            if s.label not in ("PERSON", "LOCATION", "CUSTOM"):
+                continue
+            value = text[s.start:s.end]
+            candidates = [value] + [w for w in re.split(r"[\s,]+", value) if len(w) >= 3]
+            for candidate in candidates:
+                key = (candidate.lower(), s.label)
+                if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
+                    continue
+                seen.add(key)
+                # Common words ("Will", "Hope") only where capitalised as here; rare ones in any case.
+                case_sensitive = is_common_word(candidate)
+                for m in _word_pattern(candidate, case_sensitive).finditer(text):
+                    extra.append(Span(m.start(), m.end(), s.label, "propagated"))
+        return extra
+
+    # -- replacement -----------------------------------------------------------------------------------------
+    def redact(self, texts: list[str]) -> RedactionResult:
+        """Redact utterance texts as one transcript; placeholders are consistent across it."""
+        doc = Document(texts)
+        spans = self.detect(doc)
+        placeholders = _Placeholders()
+        per_segment: dict[int, list[tuple[int, int, str, str]]] = {}
+        originals: dict[str, set[str]] = {}
+        for span in spans:
+            value = doc.text[span.start:span.end]
+            placeholder = placeholders.get(span.label, value)
+            originals.setdefault(span.label, set()).add(value)
+            for index, lo, hi in doc.split(span):
+                per_segment.setdefault(index, []).append((lo, hi, span.label, placeholder))
+        redacted, log = [], []
+        for index, original in enumerate(texts):
+            parts, cursor = [], 0
+            for lo, hi, label, placeholder in sorted(per_segment.get(index, [])):
+                parts.append(original[cursor:lo])
+                # A span continuing from the previous utterance keeps one placeholder per utterance.
+                parts.append(placeholder)
+                cursor = hi
+                log.append(Redaction(segment=index, start=lo, end=hi, label=label, placeholder=placeholder))
+            parts.append(original[cursor:])
+            redacted.append("".join(parts))
+        return RedactionResult(redacted, log, originals)
+
+
+class _Placeholders:
+    """``[PERSON 1]``, ``[PERSON 2]``...: one number per distinct value and label, in order of appearance.
+
+    A single name that is part of a full name seen before ("Demi" after "Demi Ackroyd") shares its number.
+    """
+
+    def __init__(self):
+        self.by_key: dict[tuple[str, str], str] = {}
+        self.counts: dict[str, int] = {}
+        self.full_names: dict[str, str] = {}  # word -> placeholder of the multi-word name containing it
+
+    def get(self, label: str, value: str) -> str:
+        key = (label, _normalise(value))
+        if key in self.by_key:
+            return self.by_key[key]
+        words = [_normalise(w) for w in value.split()]
+        if label == "PERSON" and len(words) == 1 and words[0] in self.full_names:
+            placeholder = self.full_names[words[0]]
+        else:
+            self.counts[label] = self.counts.get(label, 0) + 1
+            placeholder = f"[{PLACEHOLDER_WORDS[label]} {self.counts[label]}]"
+        self.by_key[key] = placeholder
+        if label == "PERSON" and len(words) > 1:
+            for w in words:
+                self.full_names.setdefault(w, placeholder)
+        return placeholder
+
+
+# How much a detector's word counts when labels tie (a venue shape beats a name lexicon hit).
+_DETECTOR_RANK = {"format": 3, "format+context": 3, "deny-list": 3, "venue": 2, "address": 2, "cue": 2,
+                  "spelled": 2, "place+preposition": 2, "ner": 1, "gazetteer": 1, "lexicon": 0, "propagated": 0}
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans: higher label priority, then surer detector, then longer; same-label overlaps merge."""
+    accepted: list[Span] = []
+    order = sorted(spans, key=lambda s: (-PRIORITY[s.label], -_DETECTOR_RANK.get(s.detector, 0),
+                                         -(s.end - s.start), s.start))
+    for s in order:
+        clash = [a for a in accepted if a.start < s.end and s.start < a.end]
+        if not clash:
+            accepted.append(s)
+        elif all(a.label == s.label for a in clash) and s.label not in STRUCTURED:
+            for a in clash:
+                accepted.remove(a)
+            accepted.append(Span(min([s.start] + [a.start for a in clash]), max([s.end] + [a.end for a in clash]),
+                                 s.label, s.detector))
+    return sorted(accepted, key=lambda s: s.start)

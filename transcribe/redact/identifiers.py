@@ -1,0 +1,136 @@
+"""Structured UK identifiers: formats and check digits from the redaction catalogue (DESIGN.md).
+
+Every detector runs on the compact form of spoken or written codes (:mod:`.spoken`), so "oh seven seven
+double four..." and "07744..." are the same phone number, and "GL 39 75 31 C" is a NINO.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import phonenumbers
+
+from .spans import Document, Span
+from .spoken import CodeRun, code_runs
+
+_CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
+
+
+def nhs_number_valid(digits: str) -> bool:
+    """Modulus 11 check of a 10-digit NHS number (weights 10..2; 11 means 0; 10 is invalid)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def pnc_valid(year: str, serial: str, letter: str) -> bool:
+    """PNC ID check letter over the 2-digit year and the serial padded to 7 digits."""
+    return len(serial) <= 7 and _CHECK_LETTERS[int(year[-2:] + serial.zfill(7)) % 23] == letter
+
+
+def cro_valid(year: str, serial: str, letter: str) -> bool:
+    """CRO number check letter over the 2-digit year and the serial padded to 6 digits."""
+    return len(serial) <= 6 and _CHECK_LETTERS[int(year + serial.zfill(6)) % 23] == letter
+
+
+_NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+
+
+def nino_valid(code: str) -> bool:
+    prefix = code[:2]
+    return (prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV" and prefix not in _NINO_BAD_PREFIXES)
+
+
+def phone_valid(digits: str) -> bool:
+    number = "+" + digits if digits.startswith("44") else digits
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed)
+
+
+# (label, compact-form regex, validator over the match) — tried on every code run.
+_RULES: list[tuple[str, re.Pattern, Callable[[re.Match], bool]]] = [
+    ("PNC_ID", re.compile(r"(\d{4}|\d{2})/?(\d{1,7})([A-Z])"),
+     lambda m: ("/" in m.group() or len(m.group(2)) == 7) and pnc_valid(m.group(1), m.group(2), m.group(3))),
+    ("CRO_NUMBER", re.compile(r"(\d{1,6})/?(\d{2})([A-Z])"),
+     lambda m: ("/" in m.group() or len(m.group(1)) == 6) and cro_valid(m.group(2), m.group(1), m.group(3))),
+    ("CRO_NUMBER", re.compile(r"SF(\d{2})/?(\d{1,6})([A-Z])"), lambda m: cro_valid(m.group(1), m.group(2), m.group(3))),
+    ("NINO", re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?"), lambda m: nino_valid(m.group())),
+    ("NHS_NUMBER", re.compile(r"\d{10}"), lambda m: nhs_number_valid(m.group())),
+    ("PHONE", re.compile(r"(?:44|0)\d{9,10}"), lambda m: phone_valid(m.group())),
+    ("PRISON_NUMBER", re.compile(r"[A-Z]\d{4}[A-Z]{2}"), lambda m: True),
+    ("CRN", re.compile(r"[A-Z]\d{6}"), lambda m: True),
+    ("VEHICLE_REG", re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}"), lambda m: True),
+    ("POSTCODE", re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}"), lambda m: True),
+]
+
+# Bank details only count with a banking word nearby: 6- and 8-digit numbers are otherwise common.
+_BANK_CONTEXT = re.compile(r"\b(sort\s*code|account|acc(?:ount)?\s*(?:no|number)|bank|banking|monzo|barclays|"
+                           r"lloyds|natwest|santander|halifax|nationwide|hsbc|starling)\b", re.I)
+_SORT_CODE = re.compile(r"\d{6}")
+_ACCOUNT = re.compile(r"\d{8}")
+_CONTEXT_WINDOW = 160  # characters before a number searched for context words (reaches the previous utterance)
+
+
+def _matches(run: CodeRun, pattern: re.Pattern) -> Iterator[tuple[re.Match, tuple[int, int]]]:
+    """All token-aligned matches of ``pattern`` in a run, trying every token start."""
+    starts = [i for i in range(len(run.chars)) if i == 0 or run.owner[i] != run.owner[i - 1]]
+    for lo in starts:
+        for m in _iter_at(pattern, run.chars, lo):
+            span = run.span_of(m.start(), m.end())
+            if span:
+                yield m, span
+
+
+def _iter_at(pattern: re.Pattern, chars: str, lo: int) -> Iterator[re.Match]:
+    # Longest first: a match that ends on a token edge beats a shorter one that does not.
+    for hi in range(len(chars), lo, -1):
+        m = pattern.fullmatch(chars, lo, hi)
+        if m:
+            yield m
+
+
+def find_identifiers(doc: Document) -> list[Span]:
+    """Structured identifiers (NINO, NHS, PNC, CRO, prison number, CRN, phone, postcode, vehicle, bank)."""
+    spans: list[Span] = []
+    text = doc.text
+    for run in code_runs(text):
+        taken: list[tuple[int, int]] = []
+        for label, pattern, valid in _RULES:
+            for m, (start, end) in _matches(run, pattern):
+                if any(start < b and a < end for a, b in taken) or not valid(m):
+                    continue
+                if label == "PHONE" and start > 0 and text[start - 1] == "+":
+                    start -= 1
+                spans.append(Span(start, end, label, "format"))
+                taken.append((start, end))
+        context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
+        if context:
+            for pattern in (_ACCOUNT, _SORT_CODE):
+                for m, (start, end) in _matches(run, pattern):
+                    if not any(start < b and a < end for a, b in taken):
+                        spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
+                        taken.append((start, end))
+    return spans + find_emails(text)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+_TLD_WORDS = r"(?:com|co|uk|org|net|gov|nhs|ac|me|io|info|biz|ie|scot|wales|eu)"
+# "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com"
+_SPOKEN_EMAIL = re.compile(
+    r"\b(?:[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)\s+at\s+"
+    r"[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS + r")*\b", re.I)
+
+
+def find_emails(text: str) -> list[Span]:
+    spans = [Span(m.start(), m.end(), "EMAIL", "format") for m in _EMAIL.finditer(text)]
+    for m in _SPOKEN_EMAIL.finditer(text):
+        if not any(s.start < m.end() and m.start() < s.end for s in spans):
+            spans.append(Span(m.start(), m.end(), "EMAIL", "spoken"))
+    return spans

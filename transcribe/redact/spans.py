@@ -1,0 +1,65 @@
+"""Detected spans and the document they point into."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Labels of the redaction catalogue (DESIGN.md); the placeholder word shown to readers for each.
+PLACEHOLDER_WORDS = {
+    "PERSON": "PERSON", "LOCATION": "PLACE", "ADDRESS": "ADDRESS", "POSTCODE": "POSTCODE", "PHONE": "PHONE",
+    "EMAIL": "EMAIL", "DATE_OF_BIRTH": "DATE OF BIRTH", "NINO": "NI NUMBER", "NHS_NUMBER": "NHS NUMBER",
+    "PNC_ID": "PNC ID", "CRO_NUMBER": "CRO NUMBER", "PRISON_NUMBER": "PRISON NUMBER", "CRN": "CRN",
+    "BANK_ACCOUNT": "BANK DETAILS", "VEHICLE_REG": "VEHICLE REG", "CUSTOM": "REDACTED",
+}
+LABELS = tuple(PLACEHOLDER_WORDS)
+# Structured identifiers: formats with check digits or fixed shapes. Zero leaks tolerated.
+STRUCTURED = ("NINO", "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "POSTCODE", "PHONE",
+              "EMAIL", "BANK_ACCOUNT", "VEHICLE_REG")
+# When two detections overlap, the higher priority wins (structured formats beat guesses about names).
+PRIORITY = {"CUSTOM": 100, "EMAIL": 90, "NINO": 85, "NHS_NUMBER": 85, "PNC_ID": 85, "CRO_NUMBER": 85,
+            "PRISON_NUMBER": 80, "CRN": 80, "PHONE": 80, "BANK_ACCOUNT": 75, "POSTCODE": 75, "VEHICLE_REG": 70,
+            "DATE_OF_BIRTH": 60, "ADDRESS": 50, "LOCATION": 30, "PERSON": 30}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A detected identifier: character offsets into :attr:`Document.text`."""
+
+    start: int
+    end: int
+    label: str
+    detector: str = ""
+
+
+class Document:
+    """Utterance texts joined by newlines, so identifiers split across utterances can be found.
+
+    Offsets in spans refer to :attr:`text`; :meth:`locate` maps them back to (utterance, offset).
+    """
+
+    def __init__(self, texts: list[str]):
+        self.texts = list(texts)
+        self.starts: list[int] = []
+        position = 0
+        for t in self.texts:
+            self.starts.append(position)
+            position += len(t) + 1
+        self.text = "\n".join(self.texts)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(utterance index, offset inside that utterance) of a document offset."""
+        index = bisect_right(self.starts, offset) - 1
+        return index, offset - self.starts[index]
+
+    def split(self, span: Span) -> list[tuple[int, int, int]]:
+        """The parts of a span in each utterance it touches: (utterance, start, end)."""
+        parts = []
+        first, _ = self.locate(span.start)
+        last, _ = self.locate(max(span.start, span.end - 1))
+        for i in range(first, last + 1):
+            lo = max(span.start, self.starts[i]) - self.starts[i]
+            hi = min(span.end, self.starts[i] + len(self.texts[i])) - self.starts[i]
+            if hi > lo:
+                parts.append((i, lo, hi))
+        return parts

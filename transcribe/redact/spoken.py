@@ -1,0 +1,119 @@
+"""Read identifiers the way speech recognition writes them.
+
+Speech comes out as "oh seven seven double four, five six", "A nine four seven eight L E", "BL1 3PR",
+"c, four double two, three eight zero". :func:`code_runs` turns stretches of such tokens into a compact
+string of upper-case letters, digits and ``/`` with, for every character, the token it came from, so
+format regexes can run on the compact form and matches map back to exact character spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2",
+               "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+         "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19"}
+TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7", "eighty": "8",
+        "ninety": "9"}
+REPEATS = {"double": 2, "triple": 3, "treble": 3}
+SEPARATOR_WORDS = {"slash": "/", "stroke": "/"}
+# Short everyday words that must not be read as spelled letters ("is", "at"...) unless written in capitals.
+_FUNCTION_WORDS = set("""a i an am as at be by do go he if in is it me my no of on or so to up us we ok hi
+yo ya ye eh ah uh um er mm hm oi aw ha the and for you are was his her its our yes not but can had has all any
+now one two six ten did get got let may say see she too way who why how off out own few new old per via yet
+""".split())
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+|/")
+# What may stand between two tokens of one identifier: spaces, commas, dashes, dots, newlines (the
+# number continues in the next utterance).
+_GAP = re.compile(r"[\s,.;:\-–—]*")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class CodeRun:
+    """A stretch of code-like tokens. ``chars[i]`` came from ``tokens[owner[i]]``."""
+
+    tokens: list[Token]
+    chars: str
+    owner: list[int]
+
+    def span_of(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """Document span of compact characters [lo, hi), or None unless they start and end on token edges."""
+        if lo >= hi:
+            return None
+        first, last = self.owner[lo], self.owner[hi - 1]
+        starts_clean = lo == 0 or self.owner[lo - 1] != first
+        ends_clean = hi == len(self.chars) or self.owner[hi] != last
+        if not (starts_clean and ends_clean):
+            return None
+        return self.tokens[first].start, self.tokens[last].end
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    """Characters meant by the token(s) at ``i`` and how many tokens they used; None if not code-like."""
+    word = tokens[i].text
+    lower = word.lower()
+    if lower in REPEATS and i + 1 < len(tokens):
+        nxt = _read(tokens, i + 1)
+        if nxt and len(nxt[0]) == 1 and nxt[1] == 1:
+            return nxt[0] * REPEATS[lower], 2
+        return None
+    if lower in SEPARATOR_WORDS or word == "/":
+        return "/", 1
+    if lower in DIGIT_WORDS:
+        return DIGIT_WORDS[lower], 1
+    if lower in TEENS:
+        return TEENS[lower], 1
+    if lower in TENS:
+        if i + 1 < len(tokens) and tokens[i + 1].text.lower() in DIGIT_WORDS \
+                and tokens[i + 1].text.lower() not in ("oh", "o", "zero", "nought", "nil") \
+                and tokens[i + 1].start - tokens[i].end <= 1:
+            return TENS[lower] + DIGIT_WORDS[tokens[i + 1].text.lower()], 2
+        return TENS[lower] + "0", 1
+    if word.isdigit():
+        return word, 1
+    if word.isalnum() and any(c.isdigit() for c in word):
+        return word.upper(), 1  # BL1, 3PR, G1767ZZ, RY13
+    if word.isalpha() and len(word) <= 3:
+        if len(word) == 1 or word.isupper() or lower not in _FUNCTION_WORDS:
+            return word.upper(), 1
+    return None
+
+
+def code_runs(text: str, tokens: list[Token] | None = None) -> list[CodeRun]:
+    """Maximal stretches of code-like tokens separated only by spaces, punctuation or line breaks."""
+    tokens = tokens if tokens is not None else tokenize(text)
+    runs: list[CodeRun] = []
+    current: CodeRun | None = None
+    i = 0
+    while i < len(tokens):
+        read = _read(tokens, i)
+        if read is None:
+            current = None
+            i += 1
+            continue
+        chars, used = read
+        group = tokens[i:i + used]
+        merged = Token(group[0].start, group[-1].end, text[group[0].start:group[-1].end])
+        joined = current is not None and _GAP.fullmatch(text[current.tokens[-1].end:merged.start]) is not None
+        if not joined:
+            current = CodeRun([], "", [])
+            runs.append(current)
+        current.tokens.append(merged)
+        current.chars += chars
+        current.owner.extend([len(current.tokens) - 1] * len(chars))
+        i += used
+    return [r for r in runs if any(c.isdigit() for c in r.chars)]
