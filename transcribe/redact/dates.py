@@ -22,7 +22,9 @@ _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|six
                 r"six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
                 r"nineteen)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                 r"eleven|twelve))?)")
-_YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR})"
+_SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|"
+                      r"five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine))")
+_YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
 _SEP = r"[\s,]+"
 _DATE = re.compile(
     rf"\b(?:(?:the\s+)?{_DAY}(?:\s+of)?{_SEP}{_MONTHS}\.?(?:{_SEP}{_YEAR})?"

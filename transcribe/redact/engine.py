@@ -89,13 +89,16 @@ class Redactor:
                 continue
             value = text[s.start:s.end]
             candidates = [value] + [w for w in re.split(r"[\s,]+", value) if len(w) >= 3]
+            spelled = re.sub(r"[^A-Za-z]", "", value) if s.detector == "spelled" else None
+            if spelled:  # "S-M-I-T-H" also hides "smith" said elsewhere, in any case
+                candidates.append(spelled)
             for candidate in candidates:
                 key = (candidate.lower(), s.label)
                 if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
                     continue
                 seen.add(key)
                 # Common words ("Will", "Hope") only where capitalised as here; rare ones in any case.
-                case_sensitive = is_common_word(candidate)
+                case_sensitive = is_common_word(candidate) and candidate != spelled
                 for m in _word_pattern(candidate, case_sensitive).finditer(text):
                     extra.append(Span(m.start(), m.end(), s.label, "propagated"))
         return extra

@@ -101,15 +101,19 @@ def find_identifiers(doc: Document) -> list[Span]:
     spans: list[Span] = []
     text = doc.text
     for run in code_runs(text):
+        # Every valid reading of the run; the longest wins ("oh seven five..." is a phone number, not the
+        # 10-digit NHS number inside it), then the catalogue order.
+        candidates = [(end - start, -rank, start, end, label)
+                      for rank, (label, pattern, valid) in enumerate(_RULES)
+                      for m, (start, end) in _matches(run, pattern) if valid(m)]
         taken: list[tuple[int, int]] = []
-        for label, pattern, valid in _RULES:
-            for m, (start, end) in _matches(run, pattern):
-                if any(start < b and a < end for a, b in taken) or not valid(m):
-                    continue
-                if label == "PHONE" and start > 0 and text[start - 1] == "+":
-                    start -= 1
-                spans.append(Span(start, end, label, "format"))
-                taken.append((start, end))
+        for _, _, start, end, label in sorted(candidates, reverse=True):
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            if label == "PHONE" and start > 0 and text[start - 1] == "+":
+                start -= 1
+            spans.append(Span(start, end, label, "format"))
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):
@@ -124,7 +128,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _TLD_WORDS = r"(?:com|co|uk|org|net|gov|nhs|ac|me|io|info|biz|ie|scot|wales|eu)"
 # "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com"
 _SPOKEN_EMAIL = re.compile(
-    r"\b(?:[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)\s+at\s+"
+    r"\b(?:[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+))*)\s+at\s+"
     r"[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS + r")*\b", re.I)
 
 

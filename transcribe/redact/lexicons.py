@@ -28,8 +28,11 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |tiktok|youtube|amazon|netflix|xbox|playstation|iphone|android|tesco|asda|aldi|lidl|sainsbury's|morrisons
 |greggs|mcdonald's|kfc|argos|primark|boots|specsavers|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
 |speaker|ssp|cscs|dbs|ged|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
+|ni|ni number|national insurance|email|e-mail|postcode|address|phone|mobile|number|crn|pnc|cro|nhs number
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
 """.replace("\n", "").split("|"))
+
+MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 COMMON_WORD_ZIPF = 4.8  # "will" 6.5, "hope" 5.4, "mark" 5.1 vs "steve" 4.7, "dean" 4.4, "andy" 4.4
 

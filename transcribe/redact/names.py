@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicons import DECOYS, first_names, is_common_word, places
+from .lexicons import DECOYS, MONTHS, first_names, is_common_word, places
 from .spans import Span
 
 _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|gardens|place|pl|"
            r"terrace|grove|hill|park|row|walk|square|mews|view|rise|green|parade|vale|fold|croft|gate|wharf|"
-           r"boulevard|approach|heights|bank|chase|brow|side|end|yard|estate|flats|buildings)")
+           r"boulevard|approach|heights|bank|chase|brow|side|end|yard|estate|flats|buildings|mount|meadows?|"
+           r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
+           r"cross|link|ridge|gardens|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
 _CAP = r"[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?"
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
@@ -33,7 +35,10 @@ _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice
                 r"Hospital|Ward|Unit|Scaffolding|Construction|Builders|Logistics|Ltd|Limited|Recovery|Project|"
                 r"Foundation|Trust|Church|Mosque|Temple|Club|Gym|Warehouse|Garage|Motors|Services|Cars|Taxis|"
                 r"Café|Cafe|Bar|Hotel|Estate|Park|Stadium|Leisure Centre|Library|Market|Mill|Works|Farm|"
-                r"Solicitors|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods")
+                r"Solicitors|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods|"
+                r"Fencing|Roofing|Plumbing|Electrical|Electrics|Cleaning|Security|Landscaping|Joinery|"
+                r"Plastering|Windows|Glazing|Distribution|Transport|Haulage|Recruitment|Staffing|Solutions|"
+                r"Group|Engineering|Fabrication|Scrap|Tyres|Valeting|Car Wash|Barbers|Salon|Takeaway")
 _VENUE = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{_VENUE_HEADS})\b")
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
 _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Lion|Horse|Bell|Crown|"
@@ -51,23 +56,40 @@ _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|broth
              r"supervisor|neighbour|kid|baby|lad|pal|colleague|doctor|nurse|counsellor|victim|co-defendant|"
              r"called|named|name's|name\s+is|surname\s+is|surname's)")
 _NAME_TOKEN = r"[A-Za-z][a-z'’]+(?:-[A-Z][a-z]+)?"
+_FILLERS = {"um", "uh", "er", "erm", "like", "just", "not", "still", "the", "a", "an", "going", "gonna", "called",
+            "really", "actually", "basically", "sorry", "fine", "good", "ok", "okay", "here", "there", "back"}
 _CUES = [
     # "Morning Kacper", "Cheers Joanne" — a name right after a greeting or thanks, before punctuation/end.
     re.compile(rf"\b{_GREETING}[,]?\s+(?P<name>[A-Z][a-z'’]+)(?=\s*(?:[.,!?]|$|\n))", re.I | re.M),
     # "my mate Boothy", "her partner Dean Roberts", "called Zara"
     re.compile(rf"\b{_RELATION}[,]?\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
     # "my name is kacper nowak" (lower case allowed after an explicit introduction)
-    re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|this\s+is|it's|i\s+am)\s+"
+    re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|"
+               rf"(?:sur|last|first|middle|maiden|full)\s*name\s+is|(?:sur|last|first)\s*name's)\s+"
                rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)", re.I),
+    # "this is Kacper", "it's Joanne from probation" (capitalised only)
+    re.compile(rf"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
     # Titles: "Mr Booth", "Mrs. Ahmed"
     re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse)\.?\s+(?P<name>[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)"),
 ]
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
-_SPELLED = re.compile(r"\b(?:[A-Za-z][-\s.,]+){2,}[A-Za-z]\b")
+_INTRODUCTION = _CUES[2]
+_SPELLED = re.compile(r"(?<![\w'’])(?:[A-Za-z][-\s.,]+){2,}[A-Za-z]\b")
 _SPELL_CONTEXT = re.compile(r"\b(?:spell|spelt|spelled|letters?|that's|it's|surname)\b", re.I)
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outside|towards|over\s+in|up\s+in|"
                                 r"down\s+in|the)\s+$", re.I)
+_NOT_PLACE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas",
+                    "easter", "i", "english", "british", "court", "prison", "hospital", "work", "town", "bed",
+                    "custody", "care", "treatment", "rehab"}
+_AFTER_PREPOSITION = re.compile(
+    r"\b(?:in|from|near|round|around|outside|towards|over\s+in|up\s+in|down\s+in|up\s+at|down\s+at|"
+    r"go\s+to\s+the|went\s+to\s+the|down\s+the|at\s+the|in\s+the)\s+"
+    r"(?P<place>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})")
+_EMPLOYER = re.compile(
+    r"\b(?:working\s+(?:for|at|with)|work\s+(?:for|at)|works\s+(?:for|at)|job\s+(?:with|at)|starting\s+(?:with|at)|"
+    r"started\s+(?:with|at)|employed\s+by|shifts\s+(?:at|for)|placement\s+(?:at|with)|volunteering\s+(?:at|with))\s+"
+    r"(?P<place>[A-Z][\w'’&]+(?:\s+[A-Z][\w'’&]+){0,3})")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n|:\s+)$")
 
 
@@ -112,12 +134,19 @@ def find_people_and_places(text: str) -> list[Span]:
             value, start = value[greeting.end():], start + greeting.end()
             if not value:
                 continue
+        single = len(value.split()) == 1
+        if single and value.lower() in MONTHS:
+            continue  # "21st of June": months are names only with a cue ("my daughter June")
         if ent.label_ == "PERSON":
-            # spaCy often tags single lower-case words as PERSON; trust only name-shaped ones.
-            if value[:1].isupper() and not (len(ent) == 1 and is_common_word(value) and _at_sentence_start(text, ent.start_char)):
+            # spaCy tags capitalised sentence openers as PERSON ("Fingers crossed"): a single word there
+            # must also be a known given name.
+            if value[:1].isupper() and not (single and _at_sentence_start(text, start) and (
+                    is_common_word(value) or value.lower() not in first_names())):
                 add(Span(start, start + len(value), "PERSON", "ner"))
         elif ent.label_ in ("GPE", "LOC", "FAC"):
-            if value[:1].isupper():
+            # "Jordan", "Shannon": a given name unless it follows a place preposition.
+            if value[:1].isupper() and not (single and value.lower() in first_names()
+                                            and not _PLACE_PREPOSITION.search(text, max(0, start - 12), start)):
                 add(Span(start, start + len(value), "LOCATION", "ner"))
 
     names, towns = first_names(), places()
@@ -126,6 +155,8 @@ def find_people_and_places(text: str) -> list[Span]:
         if len(word) < 2 or not word.isalpha() or _is_decoy(word):
             continue
         lower = word.lower()
+        if lower in MONTHS:
+            continue
         if lower in towns and _trusted_capitalised(text, token.idx, word) and (
                 _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx) or lower not in names):
             add(Span(token.idx, token.idx + len(word), "LOCATION",
@@ -155,8 +186,9 @@ def find_people_and_places(text: str) -> list[Span]:
             if not words or _is_decoy(words[0]):
                 continue
             first = words[0]
+            introduced = cue is _INTRODUCTION and first.lower() not in _FILLERS
             lower_ok = first.lower() in names and not is_common_word(first)
-            if first[:1].isupper() and not is_common_word(first) or lower_ok or (
+            if introduced or first[:1].isupper() and not is_common_word(first) or lower_ok or (
                     first[:1].isupper() and first.lower() in names):
                 add(Span(start, start + len(" ".join(words)), "PERSON", "cue"))
 
@@ -164,6 +196,18 @@ def find_people_and_places(text: str) -> list[Span]:
         letters = re.sub(r"[^A-Za-z]", "", m.group())
         if len(letters) >= 3 and (_SPELL_CONTEXT.search(text, max(0, m.start() - 60), m.start()) or "-" in m.group()):
             add(Span(m.start(), m.end(), "PERSON", "spelled"))
+
+    for pattern in (_AFTER_PREPOSITION, _EMPLOYER):
+        for m in pattern.finditer(text):
+            words = m.group("place").split()
+            while words and (words[-1].lower() in _NOT_PLACE_WORDS or words[-1].lower() in MONTHS):
+                words.pop()
+            if not words or words[0].lower() in _NOT_PLACE_WORDS or words[0].lower() in MONTHS \
+                    or _is_decoy(" ".join(words)) or _is_decoy(words[0]) \
+                    or (len(words) == 1 and is_common_word(words[0])):
+                continue
+            start = m.start("place")
+            add(Span(start, start + len(" ".join(words)), "LOCATION", "place+preposition"))
 
     for pattern in (_PRISON, _PUB):
         for m in pattern.finditer(text):

@@ -25,7 +25,7 @@ yo ya ye eh ah uh um er mm hm oi aw ha the and for you are was his her its our y
 now one two six ten did get got let may say see she too way who why how off out own few new old per via yet
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+|/")
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
 # What may stand between two tokens of one identifier: spaces, commas, dashes, dots, newlines (the
 # number continues in the next utterance).
 _GAP = re.compile(r"[\s,.;:\-–—]*")
