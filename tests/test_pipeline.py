@@ -65,7 +65,7 @@ def test_docx_holds_every_utterance_with_timestamp_and_speaker(two_speaker_run):
     doc = Document(str(outputs.transcript_docx))
     body = [p.text for p in doc.paragraphs]
     for seg in transcript.segments:
-        assert any(seg.text in p and "SPEAKER_" in p and p.startswith("[00:00:") for p in body), seg.text
+        assert any(seg.redacted_text in p and "SPEAKER_" in p and p.startswith("[00:00:") for p in body), seg.text
     facts = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert facts["Source file"] == "pyannote_sample.wav"
     assert "SPEAKER_00" in facts["Speakers"] and "SPEAKER_01" in facts["Speakers"]
@@ -75,11 +75,27 @@ def test_docx_holds_every_utterance_with_timestamp_and_speaker(two_speaker_run):
     assert any("Legend" in p for p in body)
 
 
+def test_real_names_and_places_are_redacted_in_the_docx(two_speaker_run):
+    """sample.wav: "This is Diane in New Jersey", "I'm Sheila in Texas, originally from Chicago"."""
+    from transcribe.render import docx_text
+
+    transcript, outputs = two_speaker_run
+    said = " ".join(s.text for s in transcript.segments)
+    shared = docx_text(outputs.transcript_docx.read_bytes())
+    for value in ("Diane", "New Jersey", "Chicago"):
+        assert value in said  # the recogniser heard it...
+        assert value not in shared  # ...and the shared document does not show it
+    labels = {r.label for r in transcript.redactions}
+    assert {"PERSON", "LOCATION"} <= labels
+    assert "Redaction log" in shared and "[PERSON 1]" in shared
+
+
 def test_low_confidence_words_are_highlighted(pipeline, two_speaker_run):
     transcript, outputs = two_speaker_run
     doc = Document(str(outputs.transcript_docx))
     highlighted = [r.text for p in doc.paragraphs for r in p.runs if r.style.name == "Uncertain Word"]
-    uncertain = [w.word for s in transcript.segments for w in s.words if w.probability < 0.5]
+    uncertain = [w.word for s in transcript.segments if s.redacted_text == s.text
+                 for w in s.words if w.probability < 0.5]
     assert highlighted[1:] == uncertain  # the first is the legend's own example
 
 

@@ -50,6 +50,10 @@ def run(
     device: Annotated[str | None, typer.Option("--device", help="auto, cpu or cuda")] = None,
     language: Annotated[str | None, typer.Option("--language", help="ISO code, or 'auto'")] = None,
     glossary: Annotated[Path | None, typer.Option("--glossary", help="hotwords file, one per line")] = None,
+    keep_name: Annotated[list[str] | None, typer.Option("--keep-name", help="name never redacted (repeatable), "
+                                                         "e.g. the officer's own")] = None,
+    deny: Annotated[list[str] | None, typer.Option("--deny", help="term always redacted (repeatable), e.g. a "
+                                                    "victim's name")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
 ) -> None:
     """Transcribe and diarise recordings into <out>/<name>/transcript.json and transcript.docx."""
@@ -57,8 +61,11 @@ def run(
 
     settings = _settings()
     try:
-        options = settings.pipeline_options(asr_model=model, device=device, language=language, glossary=glossary,
-                                            min_speakers=min_speakers, max_speakers=max_speakers)
+        options = settings.pipeline_options(
+            asr_model=model, device=device, language=language, glossary=glossary, min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            keep_names=",".join([settings.keep_names, *keep_name]) if keep_name else None,
+            deny_list=",".join([settings.deny_list, *deny]) if deny else None)
     except ValueError as e:
         raise _fail(str(e), 2) from e
     out_dir = out_dir or settings.out_dir
@@ -176,6 +183,23 @@ def models_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         out.print_json(json.dumps({"ok": True, "models": [_model_row(m) for m in verified]}))
     else:
         out.print(f"{len(verified)} model(s) verified in {root}", highlight=False)
+
+
+@app.command("redact-eval")
+def redact_eval(
+    gold: Annotated[Path, typer.Argument(help="JSON lines with id and text (SPEAKER_xx: ... lines)")],
+    predictions: Annotated[Path, typer.Option("--predictions", "-p", help="where to write predicted entities")],
+) -> None:
+    """Run the redactor on a labelled set and write {id, entities: [{start, end, label}]} per line."""
+    from .redact import Redactor
+    from .redact.evaluate import predict_file
+
+    try:
+        options = _settings().pipeline_options().redaction
+        count = predict_file(gold, predictions, Redactor(options))
+    except (OSError, ValueError, KeyError) as e:
+        raise _fail(f"cannot evaluate {gold}: {e}") from e
+    out.print(f"{count} item(s) → {predictions}", highlight=False)
 
 
 @app.command()

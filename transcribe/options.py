@@ -78,6 +78,30 @@ class AlignOptions:
     max_utterance_s: float = 30.0
 
 
+REDACTION_LABELS = ("PERSON", "LOCATION", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "DATE_OF_BIRTH", "NINO",
+                    "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "BANK_ACCOUNT", "VEHICLE_REG")
+
+
+@dataclass(frozen=True)
+class RedactionOptions:
+    """What to redact.
+
+    Attributes:
+        labels: catalogue labels to redact (default: all of :data:`REDACTION_LABELS`).
+        keep_names: names never redacted, e.g. the officer's own ("Joanne", "Joanne Walsh").
+        deny_list: terms always redacted wherever they occur (a victim's name supplied with the upload).
+    """
+
+    labels: frozenset[str] = frozenset(REDACTION_LABELS)
+    keep_names: tuple[str, ...] = ()
+    deny_list: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        unknown = set(self.labels) - set(REDACTION_LABELS)
+        if unknown:
+            raise ValueError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(REDACTION_LABELS)}")
+
+
 @dataclass(frozen=True)
 class PipelineOptions:
     """Everything one pipeline run needs besides the input files."""
@@ -85,3 +109,4 @@ class PipelineOptions:
     asr: AsrOptions = field(default_factory=AsrOptions)
     diarise: DiariseOptions = field(default_factory=DiariseOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
+    redaction: RedactionOptions = field(default_factory=RedactionOptions)

@@ -21,11 +21,12 @@ from .audio import decode_audio, describe_source
 from .errors import RenderError
 from .options import PipelineOptions
 from .records import Transcript
-from .render import render_transcript_docx, transcript_to_dict
+from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
+from .render import docx_text, render_transcript_docx, transcript_to_dict
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("decode", "asr", "diarise", "align", "render")
+STAGES = ("decode", "asr", "diarise", "align", "redact", "render")
 # (stage, fraction done 0..1)
 ProgressCallback = Callable[[str, float], None]
 
@@ -52,6 +53,7 @@ class Pipeline:
         self.options = options or PipelineOptions()
         self._recogniser = None
         self._diariser = None
+        self._redactor = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarise")
         self.load_time_s: float | None = None
 
@@ -64,6 +66,8 @@ class Pipeline:
             started = time.perf_counter()
             self._recogniser = Recogniser(self.model_root, self.options.asr)
             self._diariser = Diariser(self.model_root, self.options.diarise)
+            self._redactor = Redactor(self.options.redaction)
+            self._redactor.warm_up()
             self.load_time_s = time.perf_counter() - started
             logger.info("models loaded in %.1f s", self.load_time_s)
         return self.load_time_s or 0.0
@@ -120,6 +124,7 @@ class Pipeline:
         diarisation = diarising.result()
         turns, exclusive = diarisation.turns, diarisation.exclusive_turns
         segments = timed("align", build_utterances, asr.segments, turns, exclusive, self.options.align)
+        redactions = timed("redact", redact_segments, self._redactor, segments)
         timings["total"] = round(time.perf_counter() - started, 3)
         # File names can carry a person's name: logs identify the recording by its checksum only.
         logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],
@@ -129,7 +134,7 @@ class Pipeline:
             source=source, language=asr.language,
             models={"asr": self._recogniser.name, "diarisation": self._diariser.name},
             speakers=speaker_talk_times(turns, segments), speaker_turns=turns, segments=segments,
-            timings_s=timings)
+            redactions=redactions, timings_s=timings)
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,
             name: str | None = None, **speaker_hints) -> tuple[Transcript, Outputs]:
@@ -180,18 +185,25 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
-    """Write ``transcript.docx`` and ``transcript.json`` (owner-only: it holds unredacted text).
+    """Write the redacted ``transcript.docx`` and ``transcript.json`` (owner-only: it holds unredacted text).
 
-    The rendering time is added to ``transcript.timings_s`` (``render`` and ``total``) before the JSON is
-    written.
+    The Word file is re-read and scanned for identifier patterns and for every redacted value before
+    anything is written (:func:`transcribe.redact.check_for_leaks`). The rendering time is added to
+    ``transcript.timings_s`` (``render`` and ``total``) before the JSON is written.
 
     Raises:
+        LeakError: the rendered document still contains an identifier; nothing was written.
         RenderError: the directory cannot be created or written.
     """
     directory = Path(directory)
     started = time.perf_counter()
     buffer = io.BytesIO()
     render_transcript_docx(transcript, buffer)
+    problems = check_for_leaks(docx_text(buffer.getvalue()),
+                               transcript_originals(transcript.segments, transcript.redactions))
+    if problems:
+        raise LeakError(f"transcript.docx failed the leak check ({len(problems)} finding(s): "
+                        f"{'; '.join(sorted(set(problems))[:5])}); nothing was published")
     render_s = time.perf_counter() - started
     timings = transcript.timings_s
     timings["render"] = round(render_s, 3)

@@ -5,7 +5,9 @@ Rendering is pure: functions return data or write to a stream the caller provide
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from dataclasses import asdict
 from datetime import date
 from functools import lru_cache
@@ -82,6 +84,28 @@ def speaker_display_name(transcript: Transcript, speaker_id: str) -> str:
     return speaker_id
 
 
+def docx_text(data: bytes) -> str:
+    """Every piece of text a reader of a .docx sees: paragraphs, tables, headers and footers."""
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            parts.extend(p.text for p in part.paragraphs)
+    return "\n".join(parts)
+
+
+def _mask_known_values(text: str, transcript: Transcript) -> str:
+    """Replace any redacted value that also appears in ``text`` (e.g. a name in the file name)."""
+    for r in transcript.redactions:
+        value = transcript.segments[r.segment].text[r.start:r.end]
+        if len(value) >= 3:
+            text = re.sub(re.escape(value), r.placeholder, text, flags=re.I)
+    return text
+
+
 def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_on: date | None = None) -> None:
     """Write the transcript as a Word document to ``stream``.
 
@@ -92,12 +116,12 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
     """
     doc = Document()
     _add_styles(doc)
-    doc.add_paragraph("Supervision session transcript", style=STYLE_TITLE)
+    doc.add_paragraph("Supervision session transcript (redacted)", style=STYLE_TITLE)
 
     src = transcript.source
     facts = [
-        ("Source file", src.filename),
-        ("Produced on", (generated_on or date.today()).isoformat()),
+        ("Source file", _mask_known_values(src.filename, transcript)),
+        ("Produced on", (generated_on or date.today()).strftime("%-d %B %Y")),
         ("Duration", _format_duration(src.duration_s)),
         ("Language", transcript.language),
         ("Speech recognition", transcript.models.get("asr", "")),
@@ -115,7 +139,9 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
     legend.add_run("Legend: ")
     legend.add_run("highlighted words", style=STYLE_UNCERTAIN)
     legend.add_run(f" were recognised with low confidence (below {LOW_CONFIDENCE:.0%}); check them against "
-                   "the recording. Overlapping speech is marked (overlap).")
+                   "the recording. Overlapping speech is marked (overlap). Personal identifiers are replaced by "
+                   "placeholders such as [PERSON 1]; the same placeholder always means the same person, place "
+                   "or number. The redaction log at the end lists each one without its value.")
 
     doc.add_paragraph("Transcript", style=STYLE_HEADING)
     if not transcript.segments:
@@ -139,4 +165,21 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
             p.add_run(plain)
         if seg.overlap:
             p.add_run(" (overlap)", style=STYLE_TIMESTAMP)
+    _add_redaction_log(doc, transcript)
     doc.save(stream)
+
+
+def _add_redaction_log(doc, transcript: Transcript) -> None:
+    doc.add_paragraph("Redaction log", style=STYLE_HEADING)
+    if not transcript.redactions:
+        doc.add_paragraph("Nothing was redacted.", style=STYLE_UTTERANCE)
+        return
+    table = doc.add_table(rows=1, cols=4, style=STYLE_FACTS)
+    for cell, title in zip(table.rows[0].cells, ("Placeholder", "Kind", "Utterance", "Time"), strict=True):
+        cell.text = title
+    for r in transcript.redactions:
+        cells = table.add_row().cells
+        cells[0].text = r.placeholder
+        cells[1].text = r.label.replace("_", " ").lower()
+        cells[2].text = str(r.segment + 1)
+        cells[3].text = format_timestamp(transcript.segments[r.segment].start)

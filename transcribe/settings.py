@@ -12,7 +12,14 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions
+from .options import (
+    REDACTION_LABELS,
+    AlignOptions,
+    AsrOptions,
+    DiariseOptions,
+    PipelineOptions,
+    RedactionOptions,
+)
 
 
 def _default_model_dir() -> Path:
@@ -41,6 +48,9 @@ class Settings(BaseSettings):
     segmentation_step: float = Field(default=0.25, gt=0, le=1)
     clustering_threshold: float = Field(default=0.7, gt=0, lt=2)
     max_pause_s: float = Field(default=1.5, gt=0)
+    redact_labels: str = Field(default="all", description="comma-separated catalogue labels to redact, or 'all'")
+    keep_names: str = Field(default="", description="comma-separated names never redacted (the officer's own)")
+    deny_list: str = Field(default="", description="comma-separated terms always redacted")
 
     def pipeline_options(self, **overrides) -> PipelineOptions:
         """Options for :class:`transcribe.pipeline.Pipeline`; ``overrides`` replace settings by name."""
@@ -53,7 +63,15 @@ class Settings(BaseSettings):
                                    segmentation_step=s.segmentation_step,
                                    clustering_threshold=s.clustering_threshold, device=s.device),
             align=AlignOptions(max_pause_s=s.max_pause_s),
+            redaction=RedactionOptions(
+                labels=frozenset(REDACTION_LABELS) if s.redact_labels.strip().lower() == "all"
+                else frozenset(_split(s.redact_labels.upper())),
+                keep_names=_split(s.keep_names), deny_list=_split(s.deny_list)),
         )
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def load_glossary(path: Path) -> tuple[str, ...]:

@@ -6,9 +6,9 @@ numbers split across utterances are caught, and replaces them with consistent pl
 (``[PERSON 1]``, ``[PHONE 1]``...). :func:`check_for_leaks` re-scans rendered output before it is published.
 """
 
-from .engine import RedactionPolicy, RedactionResult, Redactor
+from .engine import RedactionResult, Redactor, redact_segments, transcript_originals
 from .leakcheck import LeakError, check_for_leaks
 from .spans import LABELS, Document, Span
 
-__all__ = ["LABELS", "Document", "LeakError", "RedactionPolicy", "RedactionResult", "Redactor", "Span",
-           "check_for_leaks"]
+__all__ = ["LABELS", "Document", "LeakError", "RedactionResult", "Redactor", "Span", "check_for_leaks",
+           "redact_segments", "transcript_originals"]

@@ -6,32 +6,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..records import Redaction
+from ..options import RedactionOptions
+from ..records import Redaction, Segment
 from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
 from .lexicons import DECOYS, is_common_word
 from .names import find_people_and_places
-from .spans import LABELS, PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
-
-
-@dataclass(frozen=True)
-class RedactionPolicy:
-    """What to redact.
-
-    Attributes:
-        labels: catalogue labels to redact (default: all).
-        keep_names: names never redacted, e.g. the officer's own ("Joanne", "Joanne Walsh").
-        deny_list: terms always redacted wherever they occur (a victim's name supplied with the upload).
-    """
-
-    labels: frozenset[str] = frozenset(LABELS)
-    keep_names: tuple[str, ...] = ()
-    deny_list: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        unknown = set(self.labels) - set(LABELS)
-        if unknown:
-            raise ValueError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(LABELS)}")
+from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
 
 @dataclass
@@ -57,10 +38,14 @@ def _normalise(value: str) -> str:
 class Redactor:
     """Finds and replaces identifiers in a transcript's utterances. Stateless between calls."""
 
-    def __init__(self, policy: RedactionPolicy | None = None, today: date | None = None):
-        self.policy = policy or RedactionPolicy()
+    def __init__(self, policy: RedactionOptions | None = None, today: date | None = None):
+        self.policy = policy or RedactionOptions()
         self.today = today
         self._kept = {_normalise(n) for name in self.policy.keep_names for n in [name, *name.split()] if n}
+
+    def warm_up(self) -> None:
+        """Load spaCy and the word lists now rather than on the first transcript."""
+        self.redact(["Warm up with Kacper in Leeds on 07700 900123."])
 
     # -- detection -------------------------------------------------------------------------------------------
     def detect(self, doc: Document) -> list[Span]:
@@ -179,3 +164,16 @@ def _resolve(spans: list[Span]) -> list[Span]:
             accepted.append(Span(min([s.start] + [a.start for a in clash]), max([s.end] + [a.end for a in clash]),
                                  s.label, s.detector))
     return sorted(accepted, key=lambda s: s.start)
+
+
+def redact_segments(redactor: Redactor, segments: list[Segment]) -> list[Redaction]:
+    """Fill each segment's ``redacted_text``; return the redaction log (offsets into each ``text``)."""
+    result = redactor.redact([s.text for s in segments])
+    for segment, redacted in zip(segments, result.texts, strict=True):
+        segment.redacted_text = redacted
+    return result.redactions
+
+
+def transcript_originals(segments: list[Segment], redactions: list[Redaction]) -> list[tuple[str, str]]:
+    """(label, original value) of every redaction, read back from the unredacted text (for the leak check)."""
+    return sorted({(r.label, segments[r.segment].text[r.start:r.end]) for r in redactions})

@@ -21,7 +21,7 @@ def nhs_number_valid(digits: str) -> bool:
     """Modulus 11 check of a 10-digit NHS number (weights 10..2; 11 means 0; 10 is invalid)."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     check = 0 if check == 11 else check
     return check != 10 and check == int(digits[9])
@@ -117,7 +117,7 @@ def find_identifiers(doc: Document) -> list[Span]:
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):
-                for m, (start, end) in _matches(run, pattern):
+                for _, (start, end) in _matches(run, pattern):
                     if not any(start < b and a < end for a, b in taken):
                         spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
                         taken.append((start, end))

@@ -68,7 +68,7 @@ _CUES = [
                rf"(?:sur|last|first|middle|maiden|full)\s*name\s+is|(?:sur|last|first)\s*name's)\s+"
                rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)", re.I),
     # "this is Kacper", "it's Joanne from probation" (capitalised only)
-    re.compile(rf"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
+    re.compile(r"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
     # Titles: "Mr Booth", "Mrs. Ahmed"
     re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse)\.?\s+(?P<name>[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)"),
 ]

@@ -12,7 +12,7 @@ PLACEHOLDER_WORDS = {
     "PNC_ID": "PNC ID", "CRO_NUMBER": "CRO NUMBER", "PRISON_NUMBER": "PRISON NUMBER", "CRN": "CRN",
     "BANK_ACCOUNT": "BANK DETAILS", "VEHICLE_REG": "VEHICLE REG", "CUSTOM": "REDACTED",
 }
-LABELS = tuple(PLACEHOLDER_WORDS)
+LABELS = tuple(PLACEHOLDER_WORDS)  # the catalogue (options.REDACTION_LABELS) plus CUSTOM for deny-list terms
 # Structured identifiers: formats with check digits or fixed shapes. Zero leaks tolerated.
 STRUCTURED = ("NINO", "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "POSTCODE", "PHONE",
               "EMAIL", "BANK_ACCOUNT", "VEHICLE_REG")
