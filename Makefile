@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench lint clean
+.PHONY: setup models run test bench bench-redact lint clean
 
 setup: $(STAMP) models
 
@@ -39,8 +39,11 @@ test: setup
 bench: setup
 	$(BIN)/transcribe bench --eval-dir $(EVAL_DIR)
 
+bench-redact: setup
+	$(BIN)/python benchmarks/bench_redact.py $(EVAL_DIR)/pii
+
 lint: $(STAMP)
-	$(BIN)/ruff check transcribe workers tests
+	$(BIN)/ruff check transcribe workers tests benchmarks
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -27,12 +27,12 @@ _SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|nin
 _YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
 _SEP = r"[\s,]+"
 _DATE = re.compile(
-    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+of)?{_SEP}{_MONTHS}\.?(?:{_SEP}{_YEAR})?"
+    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTHS}\.?(?:{_SEP}{_YEAR})?"
     rf"|{_MONTHS}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )
-_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|date\s+of\s+birth|born|birthday|birth\s+date|b'day)\b", re.I)
+_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|date\s+o[fn]\s+birth|born|birthday|birth\s+date|b'day)\b", re.I)
 _CONTEXT_WINDOW = 120
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
@@ -53,10 +53,13 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     """Dates of birth in ``text``: after a birth word (within ~120 characters), or with an old year."""
     today = today or date.today()
     spans = []
+    previous_end = 0
     for m in _DATE.finditer(text):
         value = m.group()
         has_year = bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
-        context = _BIRTH_CONTEXT.search(text, max(0, m.start() - _CONTEXT_WINDOW), m.start())
+        # A birth word introduces the next date only: not one after another date has been given.
+        context = _BIRTH_CONTEXT.search(text, max(previous_end, m.start() - _CONTEXT_WINDOW), m.start())
+        previous_end = m.end()
         if (context and has_year) or (context and m.start() - context.end() < 40) or \
                 (has_year and _birth_year_like(value, today)):
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context else "date+year"))

@@ -46,12 +46,17 @@ def nino_valid(code: str) -> bool:
 
 
 def phone_valid(digits: str) -> bool:
+    """A UK number of a possible length and shape (libphonenumber, region GB).
+
+    "Possible" rather than "valid": a number from an unallocated or reserved range (07700 900xxx) still
+    identifies someone once said aloud, and a leak costs more than an extra redaction.
+    """
     number = "+" + digits if digits.startswith("44") else digits
     try:
         parsed = phonenumbers.parse(number, "GB")
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(parsed)
+    return parsed.country_code == 44 and phonenumbers.is_possible_number(parsed)
 
 
 # (label, compact-form regex, validator over the match) — tried on every code run.

@@ -108,6 +108,20 @@ def _is_decoy(value: str) -> bool:
     return lower in DECOYS or lower.split()[0] in DECOYS and len(lower.split()) == 1
 
 
+def _trim_decoy_words(value: str, start: int) -> tuple[str, int]:
+    """Drop leading and trailing words such as "I", "Okay" that spaCy glues onto entities ("I. Okay")."""
+    words = list(re.finditer(r"\S+", value))
+    while words and _is_decoy(words[0].group()):
+        words.pop(0)
+    while words and _is_decoy(words[-1].group()):
+        words.pop()
+    if not words:
+        return "", start
+    lo, hi = words[0].start(), words[-1].end()
+    trimmed = value[lo:hi].rstrip(".,;:!?")
+    return trimmed, start + lo
+
+
 def _at_sentence_start(text: str, start: int) -> bool:
     return bool(_SENTENCE_START.search(text[max(0, start - 3):start]))
 
@@ -134,6 +148,9 @@ def find_people_and_places(text: str) -> list[Span]:
             value, start = value[greeting.end():], start + greeting.end()
             if not value:
                 continue
+        value, start = _trim_decoy_words(value, start)
+        if not value:
+            continue
         single = len(value.split()) == 1
         if single and value.lower() in MONTHS:
             continue  # "21st of June": months are names only with a cue ("my daughter June")

@@ -1,0 +1,163 @@
+"""Redaction on hand-written probation talk: every identifier kind, spoken and split forms, decoys,
+placeholders, policy, and the leak check. (Real-audio end to end is in test_redact_audio.py.)"""
+
+import pytest
+
+from transcribe.options import RedactionOptions
+from transcribe.redact import Document, Redactor, check_for_leaks
+from transcribe.redact.identifiers import cro_valid, find_identifiers, nhs_number_valid, pnc_valid
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    return Redactor()
+
+
+def labels_in(redactor, *texts):
+    doc = Document(list(texts))
+    return [(doc.text[s.start:s.end], s.label) for s in redactor.detect(doc)]
+
+
+def shown(redactor, *texts):
+    return " || ".join(redactor.redact(list(texts)).texts)
+
+
+# -- check digits ---------------------------------------------------------------------------------------------
+def test_nhs_number_checksum():
+    assert nhs_number_valid("9434765919")
+    assert not nhs_number_valid("9434765918")  # wrong check digit
+    assert not nhs_number_valid("1234567890")
+
+
+def test_pnc_and_cro_check_letters():
+    assert pnc_valid("11", "0210358", "R") and pnc_valid("2021", "949050", "V")
+    assert not pnc_valid("11", "0210358", "S")
+    assert cro_valid("19", "175135", "M") and not cro_valid("19", "175135", "N")
+
+
+@pytest.mark.parametrize("text,label", [
+    ("My NI number is QQ123456C", None),  # QQ: not an allocated prefix? (Q is invalid as first letter)
+    ("My NI number is AB123456C", "NINO"),
+    ("it's J G, one two, three four, five six, A", "NINO"),
+    ("NHS number 943 476 5919", "NHS_NUMBER"),
+    ("NHS number nine four three, four seven six, five nine one nine", "NHS_NUMBER"),
+    ("PNC is 11/0210358R", "PNC_ID"),
+    ("CRO 175135/19M", "CRO_NUMBER"),
+    ("prison number A1234BC", "PRISON_NUMBER"),
+    ("prison number G three nine seven four G U", "PRISON_NUMBER"),
+    ("CRN is X123456", "CRN"),
+    ("postcode ls6 2ab", "POSTCODE"),
+    ("postcode L S six, two A B", "POSTCODE"),
+    ("ring me on 07700 900123", "PHONE"),
+    ("ring me on oh seven seven double oh, nine double oh, one two three", "PHONE"),
+    ("landline 0113 496 0000", "PHONE"),
+    ("call +44 7700 900123", "PHONE"),
+    ("reg is AB12 CDE", "VEHICLE_REG"),
+    ("email jo.bloggs77@gmail.com", "EMAIL"),
+    ("it's jo dot bloggs at gmail dot co dot uk", "EMAIL"),
+])
+def test_identifier_formats(redactor, text, label):
+    found = [lbl for _, lbl in labels_in(redactor, text) if lbl not in ("PERSON", "LOCATION")]
+    assert found == ([label] if label else []), found
+
+
+def test_invalid_check_digits_are_not_identifiers():
+    doc = Document(["NHS number 943 476 5918 and PNC 11/0210358S"])
+    assert [s.label for s in find_identifiers(doc)] == []
+
+
+def test_bank_details_need_banking_context(redactor):
+    assert labels_in(redactor, "sort code 20-00-00, account 12345678") == [
+        ("20-00-00", "BANK_ACCOUNT"), ("12345678", "BANK_ACCOUNT")]
+    assert labels_in(redactor, "I did 12345678 steps") == []
+
+
+def test_number_split_across_utterances(redactor):
+    text = shown(redactor, "my number's oh seven seven double oh", "nine double oh, one two three")
+    assert "seven" not in text and "nine" not in text
+    assert text.count("[PHONE 1]") == 2
+
+
+# -- names, places, addresses, dates ------------------------------------------------------------------------
+def test_names_said_clearly_once_are_redacted_everywhere(redactor):
+    text = shown(redactor, "My partner Kerry-Ann Walsh is pregnant.", "Does kerry-ann know about the curfew?",
+                 "Walsh said so.")
+    assert "Kerry" not in text and "kerry" not in text and "Walsh" not in text
+    assert text.count("[PERSON 1]") == 3  # the same person keeps one placeholder
+
+
+def test_spelled_names(redactor):
+    text = shown(redactor, "my surname's smith, that's S-M-I-T-H.")
+    assert "smith" not in text.lower() and "S-M" not in text
+
+
+def test_common_words_that_are_also_names_survive(redactor):
+    kept = "I hope so. Mark my words, the bill came in. Will you ring me? I will."
+    assert shown(redactor, kept) == kept
+
+
+def test_common_word_names_are_redacted_in_name_contexts(redactor):
+    text = shown(redactor, "I'm staying with my cousin Hope in Rotherham.", "Is Hope OK with that?")
+    assert "Hope" not in text and "Rotherham" not in text
+
+
+def test_dates_of_birth_but_not_appointments(redactor):
+    text = shown(redactor, "What's your date of birth?", "Fifth of May, ninety-one.",
+                 "Next appointment is Tuesday the 3rd of June at 2pm.", "Court was on 3 May 2024.")
+    assert "Fifth of May" not in text and "ninety-one" not in text
+    assert "Tuesday the 3rd of June at 2pm" in text and "3 May 2024" in text
+
+
+def test_addresses_venues_and_towns(redactor):
+    text = shown(redactor, "I'm at flat 4, 19 harehills lane now, near the Red Lion.",
+                 "I was in HMP Leeds, then Elm Bank approved premises.",
+                 "I start at Pennine Fencing in Keighley on Monday.")
+    for value in ("19 harehills lane", "Red Lion", "HMP Leeds", "Elm Bank", "Pennine Fencing", "Keighley"):
+        assert value not in text, value
+
+
+def test_decoys_survive(redactor):
+    decoys = ("I'm on methadone and Universal Credit, £340 a month, PIP pending. I rang the Samaritans "
+              "and the jobcentre. I'm 25, I do 40 hours a week, back at the magistrates on Monday at 10.")
+    assert shown(redactor, decoys) == decoys
+
+
+def test_placeholders_are_numbered_by_first_appearance(redactor):
+    result = redactor.redact(["Dean rang Tyler.", "Then Dean rang 07700 900123."])
+    assert result.texts == ["[PERSON 1] rang [PERSON 2].", "Then [PERSON 1] rang [PHONE 1]."]
+    assert [(r.segment, r.label, r.placeholder) for r in result.redactions] == [
+        (0, "PERSON", "[PERSON 1]"), (0, "PERSON", "[PERSON 2]"), (1, "PERSON", "[PERSON 1]"),
+        (1, "PHONE", "[PHONE 1]")]
+    # offsets point into the original text, and never carry the value
+    assert ["Dean", "Tyler", "Dean", "07700 900123"] == [
+        ["Dean rang Tyler.", "Then Dean rang 07700 900123."][r.segment][r.start:r.end] for r in result.redactions]
+
+
+# -- policy -----------------------------------------------------------------------------------------------------
+def test_officer_name_can_be_kept_and_deny_list_always_redacted():
+    redactor = Redactor(RedactionOptions(keep_names=("Joanne Walsh",), deny_list=("Blue Door",)))
+    text = shown(redactor, "Cheers Joanne.", "Stay away from the blue door cafe.")
+    assert "Joanne" in text and "blue door" not in text.lower()
+
+
+def test_labels_can_be_limited():
+    redactor = Redactor(RedactionOptions(labels=frozenset({"PHONE"})))
+    assert shown(redactor, "Kacper's number is 07700 900123.") == "Kacper's number is [PHONE 1]."
+
+
+def test_unknown_label_is_rejected():
+    with pytest.raises(ValueError, match="unknown redaction label"):
+        RedactionOptions(labels=frozenset({"SHOE_SIZE"}))
+
+
+# -- leak check -------------------------------------------------------------------------------------------------
+def test_leak_check_catches_planted_identifier_and_original_value():
+    clean = "[00:00:01] SPEAKER_00: Ring [PERSON 1] on [PHONE 1]."
+    originals = [("PERSON", "Kacper"), ("PHONE", "oh seven seven double oh, nine double oh, one two three")]
+    assert check_for_leaks(clean, originals) == []
+    assert check_for_leaks(clean + " Kacper said hi.", originals) == ["a redacted PERSON value"]
+    # the same phone number written differently is still a leak
+    assert "a redacted PHONE value" in check_for_leaks(clean + " 07700 900123", originals)
+    # an identifier the redactor never saw
+    planted = clean + " NHS 943 476 5919"
+    assert check_for_leaks(planted, originals) == [f"a NHS_NUMBER pattern at character {planted.index('943')}"]
