@@ -161,3 +161,17 @@ def test_leak_check_catches_planted_identifier_and_original_value():
     # an identifier the redactor never saw
     planted = clean + " NHS 943 476 5919"
     assert check_for_leaks(planted, originals) == [f"a NHS_NUMBER pattern at character {planted.index('943')}"]
+
+
+def test_a_leaking_document_is_never_written(tmp_path):
+    """If redaction missed something the render-time scan finds, the job fails and nothing is published."""
+    from transcribe.pipeline import write_outputs
+    from transcribe.records import Segment, Source, Transcript, Word
+    from transcribe.redact import LeakError
+
+    text = "My NHS number is 943 476 5919."
+    segment = Segment(0.0, 2.0, "SPEAKER_00", text, [Word(0.0, 2.0, text, 0.9, "SPEAKER_00")], redacted_text=text)
+    transcript = Transcript(Source("x.wav", "0" * 64, 2.0), "en", {"asr": "a", "diarisation": "d"}, [], [], [segment])
+    with pytest.raises(LeakError, match="NHS_NUMBER pattern; nothing was published|failed the leak check"):
+        write_outputs(transcript, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -1,4 +1,4 @@
-"""probation-transcribe: offline pipeline from supervision recordings to diarised Word transcripts.
+"""probation-transcribe: offline pipeline from supervision recordings to diarised, redacted Word transcripts.
 
 ``import transcribe`` is cheap: no torch, CTranslate2 or pyannote is imported until a model is loaded.
 """
@@ -12,14 +12,15 @@ from .errors import (
     RenderError,
     TranscribeError,
 )
-from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions
+from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions, RedactionOptions
 from .records import AsrSegment, Audio, Redaction, Segment, Source, Speaker, SpeakerTurn, Transcript, Word
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AlignOptions", "AsrError", "AsrOptions", "AsrSegment", "Audio", "ChecksumError", "DiarisationError",
-    "DiariseOptions", "InputError", "ModelError", "Pipeline", "PipelineOptions", "Redaction", "RenderError",
+    "DiariseOptions", "InputError", "ModelError", "Pipeline", "PipelineOptions", "Redaction", "RedactionOptions",
+    "RenderError",
     "Segment", "Source", "Speaker", "SpeakerTurn", "Transcript", "TranscribeError", "Word", "decode_audio",
 ]
 
