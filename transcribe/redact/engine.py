@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from ..options import RedactionOptions
@@ -17,14 +17,10 @@ from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
 @dataclass
 class RedactionResult:
-    """Redacted texts, the redaction log, and the original values (kept in memory only, for the leak check)."""
+    """Redacted texts and the redaction log (offsets into the original texts, never the values)."""
 
     texts: list[str]
     redactions: list[Redaction]
-    originals: dict[str, set[str]] = field(default_factory=dict)  # label -> original values
-
-    def values(self) -> list[tuple[str, str]]:
-        return [(label, value) for label, values in self.originals.items() for value in values]
 
 
 def _word_pattern(value: str, case_sensitive: bool) -> re.Pattern:
@@ -95,11 +91,9 @@ class Redactor:
         spans = self.detect(doc)
         placeholders = _Placeholders()
         per_segment: dict[int, list[tuple[int, int, str, str]]] = {}
-        originals: dict[str, set[str]] = {}
         for span in spans:
             value = doc.text[span.start:span.end]
             placeholder = placeholders.get(span.label, value)
-            originals.setdefault(span.label, set()).add(value)
             for index, lo, hi in doc.split(span):
                 per_segment.setdefault(index, []).append((lo, hi, span.label, placeholder))
         redacted, log = [], []
@@ -113,7 +107,7 @@ class Redactor:
                 log.append(Redaction(segment=index, start=lo, end=hi, label=label, placeholder=placeholder))
             parts.append(original[cursor:])
             redacted.append("".join(parts))
-        return RedactionResult(redacted, log, originals)
+        return RedactionResult(redacted, log)
 
 
 class _Placeholders:

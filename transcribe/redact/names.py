@@ -23,7 +23,7 @@ _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent
            r"terrace|grove|hill|park|row|walk|square|mews|view|rise|green|parade|vale|fold|croft|gate|wharf|"
            r"boulevard|approach|heights|bank|chase|brow|side|end|yard|estate|flats|buildings|mount|meadows?|"
            r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
-           r"cross|link|ridge|gardens|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
+           r"cross|link|ridge|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
 _CAP = r"[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?"
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
