@@ -130,3 +130,21 @@ def test_logs_carry_no_transcript_text_or_file_name(pipeline, jfk_wav, tmp_path,
     for seg in transcript.segments:
         for phrase in (seg.text.lower(), " ".join(w.word.lower() for w in seg.words[:4])):
             assert phrase not in logged
+
+
+def test_text_and_subtitle_exports_are_redacted(two_speaker_run):
+    transcript, outputs = two_speaker_run
+    txt = (outputs.directory / "transcript.txt").read_text()
+    srt = (outputs.directory / "transcript.srt").read_text()
+    vtt = (outputs.directory / "transcript.vtt").read_text()
+    assert txt.splitlines() == [f"[00:00:{int(s.start):02d}] {s.speaker}: {s.redacted_text}"
+                                for s in transcript.segments]
+    blocks = srt.strip().split("\n\n")
+    assert len(blocks) == len(transcript.segments)
+    first = blocks[0].splitlines()
+    assert first[0] == "1" and " --> " in first[1] and first[1].count(",") == 2
+    assert vtt.startswith("WEBVTT\n") and vtt.count(" --> ") == len(transcript.segments)
+    assert "<v SPEAKER_0" in vtt
+    for export in (txt, srt, vtt):
+        assert "Chicago" not in export and "New Jersey" not in export and "[PLACE" in export
+    assert all(p.stat().st_mode & 0o077 == 0 for p in outputs.directory.iterdir())

@@ -19,6 +19,7 @@ from pathlib import Path
 from .align import build_utterances, speaker_talk_times
 from .audio import decode_audio, describe_source
 from .errors import RenderError
+from .exports import EXPORTS
 from .options import PipelineOptions
 from .records import Transcript
 from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
@@ -185,9 +186,10 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
-    """Write the redacted ``transcript.docx`` and ``transcript.json`` (owner-only: it holds unredacted text).
+    """Write the redacted ``transcript.docx``, ``.txt``, ``.srt`` and ``.vtt``, and ``transcript.json``
+    (owner-only: it holds unredacted text).
 
-    The Word file is re-read and scanned for identifier patterns and for every redacted value before
+    The Word file is re-read and, with the text exports, scanned for identifier patterns and for every redacted value before
     anything is written (:func:`transcribe.redact.check_for_leaks`). The rendering time is added to
     ``transcript.timings_s`` (``render`` and ``total``) before the JSON is written.
 
@@ -199,10 +201,11 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     started = time.perf_counter()
     buffer = io.BytesIO()
     render_transcript_docx(transcript, buffer)
-    problems = check_for_leaks(docx_text(buffer.getvalue()),
-                               transcript_originals(transcript.segments, transcript.redactions))
+    exports = {name: render(transcript).encode() for name, render in EXPORTS.items()}
+    shared_text = "\n".join([docx_text(buffer.getvalue()), *(data.decode() for data in exports.values())])
+    problems = check_for_leaks(shared_text, transcript_originals(transcript.segments, transcript.redactions))
     if problems:
-        raise LeakError(f"transcript.docx failed the leak check ({len(problems)} finding(s): "
+        raise LeakError(f"the shared documents failed the leak check ({len(problems)} finding(s): "
                         f"{'; '.join(sorted(set(problems))[:5])}); nothing was published")
     render_s = time.perf_counter() - started
     timings = transcript.timings_s
@@ -212,6 +215,8 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         _write_private(outputs.transcript_docx, buffer.getvalue())
+        for name, data in exports.items():
+            _write_private(directory / name, data)
         _write_private(outputs.transcript_json, _json_bytes(transcript))
     except OSError as e:
         raise RenderError(f"cannot write outputs to {directory}: {e.strerror or e}") from e
