@@ -46,3 +46,26 @@ def test_speaker_bounds_are_validated(runner, tmp_path, jfk_wav):
     result = runner.invoke(app, ["run", "--min-speakers", "3", "--max-speakers", "2", str(jfk_wav)])
     assert result.exit_code == 2
     assert "min_speakers" in result.output
+
+
+def test_relabel_rewrites_json_and_documents(runner, tmp_path, jfk_wav, model_root, monkeypatch):
+    import json
+
+    from docx import Document
+
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(model_root))
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", "--quiet", "--model", "whisper-tiny.en", str(jfk_wav), "--out", str(out)]
+                         ).exit_code == 0
+    result = runner.invoke(app, ["relabel", str(out / "jfk"), "--speaker", "SPEAKER_00", "--role", "officer",
+                                 "--name", "Jo Walsh"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "jfk" / "transcript.json").read_text())
+    assert data["speakers"][0] | {"talk_time_s": 0} == {
+        "id": "SPEAKER_00", "role": "officer", "name": "Jo Walsh", "talk_time_s": 0, "role_confidence": 1.0,
+        "role_source": "person"}
+    paragraphs = [p.text for p in Document(str(out / "jfk" / "transcript.docx")).paragraphs]
+    assert any("Officer (Jo Walsh): " in p for p in paragraphs)
+    assert "Officer (Jo Walsh): " in (out / "jfk" / "transcript.txt").read_text()
+    bad = runner.invoke(app, ["relabel", str(out / "jfk"), "--speaker", "SPEAKER_07", "--role", "officer"])
+    assert bad.exit_code == 1 and "no speaker" in bad.output

@@ -9,7 +9,7 @@ import pytest
 from conftest import convert
 from docx import Document
 
-from transcribe.render import NO_SPEECH, STYLES, transcript_schema
+from transcribe.render import NO_SPEECH, STYLES, speaker_display_name, transcript_schema
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +65,12 @@ def test_docx_holds_every_utterance_with_timestamp_and_speaker(two_speaker_run):
     doc = Document(str(outputs.transcript_docx))
     body = [p.text for p in doc.paragraphs]
     for seg in transcript.segments:
-        assert any(seg.redacted_text in p and "SPEAKER_" in p and p.startswith("[00:00:") for p in body), seg.text
+        label = speaker_display_name(transcript, seg.speaker)
+        assert any(seg.redacted_text in p and f" {label}: " in p and p.startswith("[00:00:") for p in body), seg.text
     facts = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert facts["Source file"] == "pyannote_sample.wav"
     assert "SPEAKER_00" in facts["Speakers"] and "SPEAKER_01" in facts["Speakers"]
+    assert "Officer" in facts["Speakers"] and "Person on probation" in facts["Speakers"]
     assert "whisper-base" in facts["Speech recognition"]
     names = {s.name for s in doc.styles}
     assert set(STYLES) <= names
@@ -137,14 +139,14 @@ def test_text_and_subtitle_exports_are_redacted(two_speaker_run):
     txt = (outputs.directory / "transcript.txt").read_text()
     srt = (outputs.directory / "transcript.srt").read_text()
     vtt = (outputs.directory / "transcript.vtt").read_text()
-    assert txt.splitlines() == [f"[00:00:{int(s.start):02d}] {s.speaker}: {s.redacted_text}"
-                                for s in transcript.segments]
+    assert txt.splitlines() == [f"[00:00:{int(s.start):02d}] {speaker_display_name(transcript, s.speaker)}: "
+                                f"{s.redacted_text}" for s in transcript.segments]
     blocks = srt.strip().split("\n\n")
     assert len(blocks) == len(transcript.segments)
     first = blocks[0].splitlines()
     assert first[0] == "1" and " --> " in first[1] and first[1].count(",") == 2
     assert vtt.startswith("WEBVTT\n") and vtt.count(" --> ") == len(transcript.segments)
-    assert "<v SPEAKER_0" in vtt
+    assert "<v Officer>" in vtt and "<v Person on probation>" in vtt
     for export in (txt, srt, vtt):
         assert "Chicago" not in export and "New Jersey" not in export and "[PLACE" in export
     assert all(p.stat().st_mode & 0o077 == 0 for p in outputs.directory.iterdir())

@@ -21,8 +21,8 @@ app = typer.Typer(help="On-premises supervision-session transcription. Nothing l
 models_app = typer.Typer(help="Install, list and verify the local model cache.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings() -> Settings:
@@ -183,6 +183,30 @@ def models_verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
         out.print_json(json.dumps({"ok": True, "models": [_model_row(m) for m in verified]}))
     else:
         out.print(f"{len(verified)} model(s) verified in {root}", highlight=False)
+
+
+@app.command()
+def relabel(
+    result: Annotated[Path, typer.Argument(help="a result folder holding transcript.json")],
+    speaker: Annotated[str, typer.Option("--speaker", help="diarisation label, e.g. SPEAKER_01")],
+    role: Annotated[str | None, typer.Option("--role", help="officer, person_on_probation, interpreter, "
+                                                               "family_member or other")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="name kept in transcript.json; shown in shared "
+                                                              "documents for the officer only")] = None,
+) -> None:
+    """Fix a speaker's role or name and re-render every document in the result folder."""
+    from .pipeline import write_outputs
+    from .render import transcript_from_dict
+    from .roles import relabel as relabel_speaker
+
+    path = result / "transcript.json"
+    try:
+        transcript = transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        transcript = relabel_speaker(transcript, speaker, role=role, name=name)
+        write_outputs(transcript, result)
+    except (OSError, ValueError, KeyError, TranscribeError) as e:
+        raise _fail(f"cannot relabel {result}: {e}") from e
+    out.print(f"{speaker} relabelled; documents in {result} re-rendered", highlight=False)
 
 
 @app.command("redact-eval")

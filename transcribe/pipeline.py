@@ -24,6 +24,7 @@ from .options import PipelineOptions
 from .records import Transcript
 from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
 from .render import docx_text, render_transcript_docx, transcript_to_dict
+from .roles import assign_roles
 
 logger = logging.getLogger(__name__)
 
@@ -131,11 +132,13 @@ class Pipeline:
         logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],
                     source.duration_s, len(segments), len({t.speaker for t in turns}),
                     source.duration_s / max(timings["total"], 1e-6))
-        return Transcript(
+        transcript = Transcript(
             source=source, language=asr.language,
             models={"asr": self._recogniser.name, "diarisation": self._diariser.name},
             speakers=speaker_talk_times(turns, segments), speaker_turns=turns, segments=segments,
             redactions=redactions, timings_s=timings)
+        transcript.speakers = assign_roles(transcript)
+        return transcript
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,
             name: str | None = None, **speaker_hints) -> tuple[Transcript, Outputs]:

@@ -80,12 +80,17 @@ class Segment:
 
 @dataclass
 class Speaker:
-    """A speaker found in the recording, with their total talk time."""
+    """A speaker found in the recording, with their total talk time and (once known) role.
+
+    ``role_source`` is ``auto`` when inferred from what was said, ``person`` when set by a relabel.
+    """
 
     id: str
     talk_time_s: float
     role: str | None = None
     name: str | None = None
+    role_confidence: float | None = None
+    role_source: str | None = None
 
 
 @dataclass

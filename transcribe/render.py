@@ -76,12 +76,32 @@ def _add_styles(doc) -> None:
 
 
 def speaker_display_name(transcript: Transcript, speaker_id: str) -> str:
-    """``SPEAKER_00``, or the role/name given to it (``Officer (J. Smith)``) once known."""
+    """How a speaker is shown in shared documents: the role once known (``Officer``, ``Person on
+    probation``), else the diarisation label. Only the officer's own name is ever shown; other people's
+    names are personal data and stay in the JSON."""
     for s in transcript.speakers:
         if s.id == speaker_id:
-            label = (s.role or "").replace("_", " ").capitalize() or s.id
-            return f"{label} ({s.name})" if s.name else label
+            if not s.role:
+                return s.id
+            label = s.role.replace("_", " ").capitalize()
+            same_role = [o for o in transcript.speakers if o.role == s.role]
+            if len(same_role) > 1:
+                label += f" {same_role.index(s) + 1}"
+            return f"{label} ({s.name})" if s.name and s.role == "officer" else label
     return speaker_id
+
+
+def transcript_from_dict(data: dict) -> Transcript:
+    """Rebuild a :class:`Transcript` from ``transcript.json`` data (for relabelling and re-rendering)."""
+    from .records import Redaction, Segment, Source, Speaker, SpeakerTurn, Word
+
+    return Transcript(
+        source=Source(**data["source"]), language=data["language"], models=data["models"],
+        speakers=[Speaker(**s) for s in data["speakers"]],
+        speaker_turns=[SpeakerTurn(**t) for t in data["speaker_turns"]],
+        segments=[Segment(**{**seg, "words": [Word(**w) for w in seg["words"]]}) for seg in data["segments"]],
+        redactions=[Redaction(**r) for r in data["redactions"]], summary=data.get("summary", {}),
+        timings_s=data.get("timings_s", {}), schema=data.get("schema", 1))
 
 
 def docx_text(data: bytes) -> str:
@@ -95,6 +115,15 @@ def docx_text(data: bytes) -> str:
         for part in (section.header, section.footer):
             parts.extend(p.text for p in part.paragraphs)
     return "\n".join(parts)
+
+
+def _speaker_fact(transcript: Transcript, speaker) -> str:
+    fact = f"{speaker_display_name(transcript, speaker.id)}: {_format_duration(speaker.talk_time_s)}"
+    if speaker.role:
+        how = "set by a reviewer" if speaker.role_source == "person" else \
+            f"inferred, confidence {speaker.role_confidence:.0%}" if speaker.role_confidence is not None else "inferred"
+        fact += f" ({speaker.id}, {how})"
+    return fact
 
 
 def _mask_known_values(text: str, transcript: Transcript) -> str:
@@ -126,9 +155,7 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
         ("Language", transcript.language),
         ("Speech recognition", transcript.models.get("asr", "")),
         ("Speaker diarisation", transcript.models.get("diarisation", "")),
-        ("Speakers", "; ".join(
-            f"{speaker_display_name(transcript, s.id)}: {_format_duration(s.talk_time_s)}"
-            for s in transcript.speakers) or "none detected"),
+        ("Speakers", "; ".join(_speaker_fact(transcript, s) for s in transcript.speakers) or "none detected"),
     ]
     table = doc.add_table(rows=0, cols=2, style=STYLE_FACTS)
     for key, value in facts:
