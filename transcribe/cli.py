@@ -198,11 +198,13 @@ def relabel(
     from .pipeline import write_outputs
     from .render import transcript_from_dict
     from .roles import relabel as relabel_speaker
+    from .summarise import summarise
 
     path = result / "transcript.json"
     try:
         transcript = transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
         transcript = relabel_speaker(transcript, speaker, role=role, name=name)
+        transcript.summary = summarise(transcript).to_dict()  # owners of actions follow the roles
         write_outputs(transcript, result)
     except (OSError, ValueError, KeyError, TranscribeError) as e:
         raise _fail(f"cannot relabel {result}: {e}") from e

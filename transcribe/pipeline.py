@@ -24,11 +24,13 @@ from .options import PipelineOptions
 from .records import Transcript
 from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
 from .render import docx_text, render_transcript_docx, transcript_to_dict
+from .render_summary import render_summary_docx
 from .roles import assign_roles
+from .summarise import summarise
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("decode", "asr", "diarise", "align", "redact", "render")
+STAGES = ("decode", "asr", "diarise", "align", "redact", "summarise", "render")
 # (stage, fraction done 0..1)
 ProgressCallback = Callable[[str, float], None]
 
@@ -40,6 +42,7 @@ class Outputs:
     directory: Path
     transcript_json: Path
     transcript_docx: Path
+    summary_docx: Path
 
 
 class Pipeline:
@@ -138,6 +141,7 @@ class Pipeline:
             speakers=speaker_talk_times(turns, segments), speaker_turns=turns, segments=segments,
             redactions=redactions, timings_s=timings)
         transcript.speakers = assign_roles(transcript)
+        transcript.summary = timed("summarise", summarise, transcript).to_dict()
         return transcript
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,
@@ -202,10 +206,15 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     """
     directory = Path(directory)
     started = time.perf_counter()
+    if not transcript.summary:
+        transcript.summary = summarise(transcript).to_dict()
     buffer = io.BytesIO()
     render_transcript_docx(transcript, buffer)
+    summary_buffer = io.BytesIO()
+    render_summary_docx(transcript, summary_buffer)
     exports = {name: render(transcript).encode() for name, render in EXPORTS.items()}
-    shared_text = "\n".join([docx_text(buffer.getvalue()), *(data.decode() for data in exports.values())])
+    shared_text = "\n".join([docx_text(buffer.getvalue()), docx_text(summary_buffer.getvalue()),
+                             *(data.decode() for data in exports.values())])
     problems = check_for_leaks(shared_text, transcript_originals(transcript.segments, transcript.redactions))
     if problems:
         raise LeakError(f"the shared documents failed the leak check ({len(problems)} finding(s): "
@@ -214,10 +223,12 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     timings = transcript.timings_s
     timings["render"] = round(render_s, 3)
     timings["total"] = round(timings.get("total", 0.0) + render_s, 3)
-    outputs = Outputs(directory, directory / "transcript.json", directory / "transcript.docx")
+    outputs = Outputs(directory, directory / "transcript.json", directory / "transcript.docx",
+                      directory / "summary.docx")
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         _write_private(outputs.transcript_docx, buffer.getvalue())
+        _write_private(outputs.summary_docx, summary_buffer.getvalue())
         for name, data in exports.items():
             _write_private(directory / name, data)
         _write_private(outputs.transcript_json, _json_bytes(transcript))

@@ -55,7 +55,7 @@ def format_timestamp(seconds: float) -> str:
     return f"[{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}]"
 
 
-def _format_duration(seconds: float) -> str:
+def format_duration(seconds: float) -> str:
     total = int(round(seconds))
     h, m, s = total // 3600, total % 3600 // 60, total % 60
     return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
@@ -118,7 +118,7 @@ def docx_text(data: bytes) -> str:
 
 
 def _speaker_fact(transcript: Transcript, speaker) -> str:
-    fact = f"{speaker_display_name(transcript, speaker.id)}: {_format_duration(speaker.talk_time_s)}"
+    fact = f"{speaker_display_name(transcript, speaker.id)}: {format_duration(speaker.talk_time_s)}"
     if speaker.role:
         how = "set by a reviewer" if speaker.role_source == "person" else \
             f"inferred, confidence {speaker.role_confidence:.0%}" if speaker.role_confidence is not None else "inferred"
@@ -151,7 +151,7 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
     facts = [
         ("Source file", _mask_known_values(src.filename, transcript)),
         ("Produced on", (generated_on or date.today()).strftime("%-d %B %Y")),
-        ("Duration", _format_duration(src.duration_s)),
+        ("Duration", format_duration(src.duration_s)),
         ("Language", transcript.language),
         ("Speech recognition", transcript.models.get("asr", "")),
         ("Speaker diarisation", transcript.models.get("diarisation", "")),

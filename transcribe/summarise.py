@@ -1,0 +1,359 @@
+"""CRISSA supervision note, computed locally and deterministically from the redacted transcript.
+
+Extractive: every point is built from utterances (lightly rewritten, e.g. "I'll ring the housing officer
+tomorrow" becomes an officer action with a deadline) and cites their ``[hh:mm:ss]``. Only
+``redacted_text`` is read, so nothing here can carry an identifier the redactor removed.
+
+Sections (DESIGN.md): Check-in, Review, Intervention, Summary, Set task, Appointment; plus themes,
+actions with owner and deadline, the next appointment, risk and safeguarding flags, and session facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from .records import Segment, Transcript
+from .render import format_timestamp
+from .roles import OFFICER, PERSON_ON_PROBATION
+
+SECTIONS = ("check_in", "review", "intervention", "summary", "set_task", "appointment")
+SECTION_TITLES = {"check_in": "Check-in", "review": "Review", "intervention": "Intervention",
+                  "summary": "Summary", "set_task": "Set task", "appointment": "Appointment"}
+MAX_BULLETS = 4
+
+
+@dataclass
+class Point:
+    """One summary statement and the utterances it comes from."""
+
+    text: str
+    timestamps: list[str]
+    segments: list[int]
+
+
+@dataclass
+class Action:
+    owner: str  # "officer" | "person_on_probation"
+    text: str
+    deadline: str | None
+    timestamps: list[str]
+    segments: list[int]
+
+
+@dataclass
+class Appointment:
+    date: str | None
+    time: str | None
+    place: str | None
+    timestamps: list[str]
+    segments: list[int]
+
+
+@dataclass
+class RiskFlag:
+    category: str
+    text: str
+    timestamps: list[str]
+    segments: list[int]
+
+
+@dataclass
+class Summary:
+    crissa: dict[str, list[Point]]
+    themes: dict[str, list[Point]]
+    actions: list[Action]
+    appointment: Appointment | None
+    risk_flags: list[RiskFlag]
+    facts: dict[str, object]
+    method: str = "deterministic"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- cue phrases ---------------------------------------------------------------------------------------------
+def _rx(*phrases: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
+
+
+_CHECK_IN = _rx(r"how (?:have|are) you(?: been| doing| feeling)?", r"how(?:'s| is) (?:things|everything|life)",
+                r"since (?:i|we) (?:last )?(?:saw|spoke)", r"how(?:'ve| have) things been", r"feeling",
+                r"sleep(?:ing)?", r"mood", r"stressed?", r"(?:not )?(?:too )?bad", r"good week", r"rough week")
+_REVIEW = _rx(r"last time", r"are you still", r"still (?:working|going|attending|living|seeing|on)", r"did you (?:manage|get|go|make|do|ring|call|see|attend)", r"have you (?:been|managed|"
+              r"done|got|rung|called|seen|attended|started|finished)", r"how did (?:it|the \w+) go", r"we agreed",
+              r"you said you(?:'d| would)", r"missed", r"attended", r"went to", r"turned up", r"kept to",
+              r"curfew", r"tag", r"unpaid work", r"hours")
+_INTERVENTION = _rx(r"let's (?:look|talk|go through|do|think|work)", r"today (?:i want|we(?:'re| are) going)",
+                    r"work(?:ed)? (?:on|through)", r"worksheet", r"exercise", r"triggers?", r"consequences?",
+                    r"what (?:would|could) you do", r"warning signs", r"coping", r"plan (?:for|if)",
+                    r"relapse prevention", r"victim", r"budget(?:ing)?", r"thinking skills", r"cycle")
+_SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", r"(?:i'm|i am) (?:a bit )?"
+               r"(?:worried|concerned)", r"concern(?:ed|s)?", r"good progress", r"well done", r"doing well",
+               r"agreed", r"the plan is", r"overall")
+
+_FIRST_PERSON_ACTION = re.compile(
+    r"\b(?:i'll|i will|i'm going to|i am going to|i need to|i've got to|i have to|i must|i'm gonna|let me)\s+"
+    r"(?P<what>[^.?!]+)", re.I)
+_SECOND_PERSON_ACTION = re.compile(
+    r"\b(?:you(?:'ll| will)? need to|you've got to|you have to|you must|make sure you|i want you to|"
+    r"can you|could you|don't forget to|remember to|please)\s+(?P<what>[^.?!]+)", re.I)
+_DEADLINE = re.compile(
+    r"\b(?P<deadline>(?:by|before|on|for|until|no later than)\s+(?:(?:next|this)\s+)?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|week|weekend|month|the end of (?:the|this|next) (?:week|month)|"
+    r"(?:the )?\d{1,2}(?:st|nd|rd|th)?(?: of \w+)?|next appointment|next session|\w+ \d{1,2}(?:st|nd|rd|th)?)|"
+    r"tomorrow|today|tonight|this (?:afternoon|week|evening)|next week|end of (?:the )?(?:day|week|month)|"
+    r"within (?:a|one|two|three|\d+) (?:days?|weeks?))\b", re.I)
+_NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
+                            r"ask you|just|see|go|be)\b", re.I)
+
+_APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting|one)", r"see you (?:on|next|at|then|in)",
+                   r"come (?:back|in) (?:on|next)", r"book (?:you|it) in", r"same time next")
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december)")
+_DATE = re.compile(
+    rf"\b(?:(?:next|this|on)\s+)?{_WEEKDAY}(?:,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of\s+{_MONTH})?)?"
+    rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|\b{_MONTH}\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
+    r"|\btomorrow\b|\bnext week\b|\bin (?:two|three|four|2|3|4) weeks(?:'|’)? time\b", re.I)
+_TIME = re.compile(
+    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|half (?:past )?(?:one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|\d{1,2})|quarter (?:past|to) (?:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|\d{1,2})|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r" o'clock|noon|midday|(?<=at )(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"(?:\s+(?:thirty|fifteen|forty-five|\d{2}))?)\b", re.I)
+_VENUE_WORDS = r"(?:office|centre|center|hub|building|station|court|clinic|reception|library|cafe|café)"
+_PLACE = re.compile(
+    rf"\b(?:at|in)\s+(?P<place>(?:the\s+)?(?:\[[A-Z ]+\d+\]|[A-Z][\w']+)(?:\s+[A-Z][\w']+)?(?:\s+{_VENUE_WORDS})?"
+    rf"|the\s+(?:\w+\s+)?{_VENUE_WORDS})|\b(?P<here>here|same place|the usual place)\b")
+
+RISK_CATEGORIES = {
+    "self-harm or suicide": _rx(r"hurt(?:ing)? myself", r"kill myself", r"end it(?: all)?", r"not worth (?:living|it)",
+                                r"suicid\w*", r"overdose", r"cutting", r"self[- ]harm\w*", r"don't want to be here",
+                                r"better off without me"),
+    "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do) (?:him|her|them|someone)", r"threaten\w*",
+                               r"(?:a|the) fight", r"punch\w*", r"assault\w*", r"lost my temper", r"kicked off",
+                               r"get (?:him|her) back", r"revenge"),
+    "weapons": _rx(r"knife", r"knives", r"blade", r"machete", r"gun", r"weapon\w*", r"baseball bat", r"carrying"),
+    "children": _rx(r"social services", r"child protection", r"social worker", r"(?:the|my|his|her) kids?",
+                    r"(?:my|his|her) (?:son|daughter|baby)", r"contact with (?:the|my|his|her) (?:children|kids)",
+                    r"children's services"),
+    "domestic abuse": _rx(r"domestic", r"hit (?:me|her|him)", r"(?:she|he) (?:hit|pushed|grabbed|strangled)",
+                          r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
+                          r"(?:her|his) ex", r"police were called", r"marac"),
+    "missed medication": _rx(r"(?:stopped|not|haven't been|forgot(?:ten)?(?: to take)?) (?:taking )?(?:my )?"
+                             r"(?:meds|medication|tablets|script|prescription)", r"ran out of (?:my )?"
+                             r"(?:meds|medication|tablets)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
+    "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
+                   r"had a (?:drink|drinks|few drinks|bit of a drink|smoke|line)", r"been drinking", r"started drinking",
+                   r"took (?:some|a bit of)", r"slipped up", r"bought some"),
+}
+_NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
+                       re.I)
+
+THEME_CUES = {
+    "accommodation": _rx(r"hous\w*", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
+                         r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
+    "education, training and employment": _rx(r"job", r"work(?:ing)?", r"shift\w*", r"employ\w*", r"course",
+                                               r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
+                                               r"qualification\w*", r"volunteer\w*"),
+    "finance and benefits": _rx(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
+                                r"pay(?:slip|day|ment)?s?", r"bills?", r"sanction\w*", r"food bank", r"loan",
+                                r"£\d+"),
+    "relationships and family": _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"mum", r"dad",
+                                    r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex"),
+    "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
+                 r"subutex", r"buvidal", r"script", r"using", r"clean", r"test(?:ed)? positive", r"gear"),
+    "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans?", r"sober", r"drunk", r"vodka"),
+    "physical and mental health": _rx(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
+                                      r"meds", r"sleep\w*", r"hospital", r"pain", r"counsell\w*", r"therapy",
+                                      r"stress\w*", r"panic"),
+    "thinking and behaviour": _rx(r"temper", r"anger", r"angry", r"impulsive", r"triggers?", r"consequences",
+                                  r"think(?:ing)? (?:before|about)", r"walked away", r"calm(?:ed)? down",
+                                  r"coping", r"warning signs"),
+    "attitudes": _rx(r"(?:not|wasn't|isn't) my fault", r"fair", r"blame\w*", r"victim", r"regret\w*",
+                     r"responsib\w*", r"attitude", r"motivat\w*", r"want to change"),
+    "licence conditions and compliance": _rx(r"licence", r"conditions?", r"curfew", r"tag", r"exclusion zone",
+                                            r"breach\w*", r"recall\w*", r"missed (?:an |the |my )?appointments?",
+                                            r"report(?:ing)?", r"unpaid work", r"order", r"compl\w*"),
+    "risk and safeguarding": re.compile("|".join(p.pattern for p in RISK_CATEGORIES.values()), re.I),
+}
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+def _cite(segments: list[Segment], indices: list[int]) -> tuple[list[str], list[int]]:
+    indices = sorted(set(indices))
+    return [format_timestamp(segments[i].start) for i in indices], indices
+
+
+def _role_of(transcript: Transcript) -> dict[str, str]:
+    return {s.id: s.role or "" for s in transcript.speakers}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _third_person(what: str, owner: str) -> str:
+    """'ring my sister tomorrow' said by the person on probation -> 'ring their sister tomorrow'."""
+    swaps = [(r"\bmy\b", "their"), (r"\bmyself\b", "themselves"), (r"\bme\b", "them"), (r"\bI\b", "they")]
+    if owner == OFFICER:
+        swaps += [(r"\byour\b", "the person's"), (r"\byou\b", "the person on probation")]
+    for pattern, repl in swaps:
+        what = re.sub(pattern, repl, what, flags=re.I)
+    return what.strip(" ,;:")
+
+
+def _owner_label(owner: str) -> str:
+    return {OFFICER: "Officer", PERSON_ON_PROBATION: "Person on probation"}.get(owner, owner.capitalize())
+
+
+# -- extraction ------------------------------------------------------------------------------------------------
+def extract_actions(transcript: Transcript) -> list[Action]:
+    """Commitments and tasks, with owner (officer / person on probation) and any deadline."""
+    roles = _role_of(transcript)
+    actions: list[Action] = []
+    seen: set[str] = set()
+    for i, seg in enumerate(transcript.segments):
+        speaker_role = roles.get(seg.speaker, "")
+        for sentence in _sentences(seg.redacted_text):
+            if sentence.endswith("?") and not _SECOND_PERSON_ACTION.search(sentence):
+                continue
+            for pattern, owner in ((_FIRST_PERSON_ACTION, speaker_role),
+                                   (_SECOND_PERSON_ACTION, OFFICER if speaker_role == PERSON_ON_PROBATION
+                                    else PERSON_ON_PROBATION)):
+                m = pattern.search(sentence)
+                if not m or _NOT_AN_ACTION.match(m.group("what")) or len(m.group("what").split()) < 2:
+                    continue
+                if not owner:
+                    continue
+                what = m.group("what").rstrip(" ,")
+                deadline = _DEADLINE.search(what)
+                text = f"{_owner_label(owner)} to {_third_person(what, owner)}"
+                key = text.lower()
+                if key in seen:
+                    continue
+                seen.add(key)
+                ts, idx = _cite(transcript.segments, [i])
+                actions.append(Action(owner, _shorten(text), deadline.group("deadline") if deadline else None, ts, idx))
+                break
+    return actions
+
+
+def extract_appointment(transcript: Transcript) -> Appointment | None:
+    """The next appointment (date, time, place) as last stated in the session."""
+    found: Appointment | None = None
+    segments = transcript.segments
+    for i, seg in enumerate(segments):
+        if not _APPOINTMENT.search(seg.redacted_text):
+            continue
+        window = [i] + ([i + 1] if i + 1 < len(segments) else [])
+        text = " ".join(segments[j].redacted_text for j in window)
+        date = _DATE.search(text)
+        time = _TIME.search(text)
+        place = _PLACE.search(text[time.end():] if time else text) or _PLACE.search(text)
+        place_text = (place.group("place") or place.group("here")) if place else None
+        if not (date or time):
+            continue
+        ts, idx = _cite(segments, window if (date and date.start() >= len(seg.redacted_text)) or
+                        (time and time.start() >= len(seg.redacted_text)) else [i])
+        found = Appointment(date.group().strip() if date else None, time.group().strip() if time else None,
+                            place_text.strip() if place_text else None, ts, idx)
+    return found
+
+
+def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
+    """Risk and safeguarding statements, by category, skipping negated ones ("I haven't used")."""
+    flags = []
+    for i, seg in enumerate(transcript.segments):
+        for sentence in _sentences(seg.redacted_text):
+            for category, pattern in RISK_CATEGORIES.items():
+                m = pattern.search(sentence)
+                if m and not _NEGATION.search(sentence[:m.start()]):
+                    ts, idx = _cite(transcript.segments, [i])
+                    flags.append(RiskFlag(category, _shorten(sentence), ts, idx))
+    return flags
+
+
+def extract_themes(transcript: Transcript) -> dict[str, list[Point]]:
+    """Themes with the utterances that support them (a theme needs at least one clear mention)."""
+    themes: dict[str, list[Point]] = {}
+    for i, seg in enumerate(transcript.segments):
+        for theme, pattern in THEME_CUES.items():
+            if pattern.search(seg.redacted_text):
+                ts, idx = _cite(transcript.segments, [i])
+                themes.setdefault(theme, []).append(Point(_shorten(seg.redacted_text, 120), ts, idx))
+    return {t: points[:MAX_BULLETS] for t, points in themes.items()}
+
+
+def _section_points(transcript: Transcript, pattern: re.Pattern, used: set[int], part: slice | None = None,
+                    answers: bool = True) -> list[Point]:
+    """Utterances matching ``pattern`` (officer's prompt plus the reply that follows), as points.
+
+    ``used`` holds utterances already cited by an earlier section; each utterance feeds one section only.
+    """
+    segments = transcript.segments
+    roles = _role_of(transcript)
+    indices = range(len(segments))[part] if part else range(len(segments))
+    points: list[Point] = []
+    for i in indices:
+        seg = segments[i]
+        if i in used or not pattern.search(seg.redacted_text):
+            continue
+        cited = [i]
+        text = seg.redacted_text
+        if answers and i + 1 not in used and roles.get(seg.speaker) == OFFICER and seg.redacted_text.rstrip().endswith("?") \
+                and i + 1 < len(segments) and roles.get(segments[i + 1].speaker) != OFFICER:
+            cited.append(i + 1)
+            text = segments[i + 1].redacted_text
+            prefix = "Reported"
+        else:
+            prefix = "Officer" if roles.get(seg.speaker) == OFFICER else "Person on probation"
+            prefix += " said"
+        if len(text.split()) < 3:
+            continue
+        used.update(cited)
+        ts, idx = _cite(segments, cited)
+        points.append(Point(f"{prefix}: {_shorten(text)}", ts, idx))
+        if len(points) >= MAX_BULLETS:
+            break
+    return points
+
+
+def summarise(transcript: Transcript) -> Summary:
+    """The CRISSA note of a (redacted, role-labelled) transcript."""
+    segments = transcript.segments
+    actions = extract_actions(transcript)
+    appointment = extract_appointment(transcript)
+    n = len(segments)
+    used: set[int] = set()
+    crissa = {
+        "check_in": _section_points(transcript, _CHECK_IN, used, slice(0, max(4, n // 3))),
+        "review": _section_points(transcript, _REVIEW, used),
+        "intervention": _section_points(transcript, _INTERVENTION, used),
+        "summary": _section_points(transcript, _SUMMARY, used, slice(n // 2, n), answers=False),
+        "set_task": [Point(a.text + (f" (by {a.deadline})" if a.deadline and a.deadline not in a.text else ""),
+                           a.timestamps, a.segments) for a in actions],
+        "appointment": [Point(_appointment_text(appointment), appointment.timestamps, appointment.segments)]
+        if appointment else [],
+    }
+    total_talk = sum(s.talk_time_s for s in transcript.speakers) or 1.0
+    facts = {
+        "duration_s": transcript.source.duration_s,
+        "utterances": n,
+        "speakers": [{"id": s.id, "role": s.role, "talk_time_s": s.talk_time_s,
+                      "talk_share": round(s.talk_time_s / total_talk, 3)} for s in transcript.speakers],
+    }
+    notes = [] if n else ["No speech was found in this recording."]
+    return Summary(crissa, extract_themes(transcript), actions, appointment, extract_risk_flags(transcript), facts,
+                   notes=notes)
+
+
+def _appointment_text(a: Appointment) -> str:
+    parts = [p for p in (a.date, f"at {a.time}" if a.time else None, f"({a.place})" if a.place else None) if p]
+    return "Next appointment: " + " ".join(parts)
