@@ -150,3 +150,20 @@ def test_text_and_subtitle_exports_are_redacted(two_speaker_run):
     for export in (txt, srt, vtt):
         assert "Chicago" not in export and "New Jersey" not in export and "[PLACE" in export
     assert all(p.stat().st_mode & 0o077 == 0 for p in outputs.directory.iterdir())
+
+
+def test_summary_docx_is_a_redacted_crissa_note(two_speaker_run):
+    from transcribe.render import docx_text
+
+    transcript, outputs = two_speaker_run
+    doc = Document(str(outputs.summary_docx))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:6] == ["Check-in", "Review", "Intervention", "Summary", "Set task", "Appointment"]
+    assert {"Actions", "Themes"} <= set(headings)
+    text = docx_text(outputs.summary_docx.read_bytes())
+    assert "Risk and safeguarding flags for the supervisor" in text
+    assert "must check it" in text  # footer: how it was produced, and that the officer checks it
+    assert "Chicago" not in text and "New Jersey" not in text
+    data = json.loads(outputs.transcript_json.read_text())
+    assert set(data["summary"]) >= {"crissa", "themes", "actions", "appointment", "risk_flags", "facts"}
+    assert stat.S_IMODE(outputs.summary_docx.stat().st_mode) == 0o600

@@ -97,7 +97,7 @@ _FIRST_PERSON_ACTION = re.compile(
     r"\b(?:i'll|i will|i'm going to|i am going to|i need to|i've got to|i have to|i must|i'm gonna|let me)\s+"
     r"(?P<what>[^.?!]+)", re.I)
 _SECOND_PERSON_ACTION = re.compile(
-    r"\b(?:you(?:'ll| will)? need to|you've got to|you have to|you must|make sure you|i want you to|"
+    r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|i want you to|"
     r"can you|could you|don't forget to|remember to|please)\s+(?P<what>[^.?!]+)", re.I)
 _DEADLINE = re.compile(
     r"\b(?P<deadline>(?:by|before|on|for|until|no later than)\s+(?:(?:next|this)\s+)?(?:monday|tuesday|wednesday|"
@@ -108,20 +108,21 @@ _DEADLINE = re.compile(
 _NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
                             r"ask you|just|see|go|be)\b", re.I)
 
-_APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting|one)", r"see you (?:on|next|at|then|in)",
-                   r"come (?:back|in) (?:on|next)", r"book (?:you|it) in", r"same time next")
+# Strong cues name the appointment; weak ones ("see you on Tuesday") only confirm it.
+_APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting)", r"book (?:you|it) in(?: for)?",
+                   r"(?:let's|we'll) (?:meet|see each other)", r"come (?:back|in) (?:on|next)", r"same time next")
+_APPOINTMENT_WEAK = _rx(r"see you (?:on|next|at|then|in)", r"next one")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december)")
 _DATE = re.compile(
     rf"\b(?:(?:next|this|on)\s+)?{_WEEKDAY}(?:,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of\s+{_MONTH})?)?"
     rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|\b{_MONTH}\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
     r"|\btomorrow\b|\bnext week\b|\bin (?:two|three|four|2|3|4) weeks(?:'|’)? time\b", re.I)
+_HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
 _TIME = re.compile(
-    r"\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|half (?:past )?(?:one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|eleven|twelve|\d{1,2})|quarter (?:past|to) (?:one|two|three|four|five|six|seven|eight|"
-    r"nine|ten|eleven|twelve|\d{1,2})|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
-    r" o'clock|noon|midday|(?<=at )(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
-    r"(?:\s+(?:thirty|fifteen|forty-five|\d{2}))?)\b", re.I)
+    r"\b(?:\d{1,2}(?::\d{2})?\s*[ap]\s?\.?\s?m\b\.?|\d{1,2}:\d{2}"
+    rf"|half (?:past )?{_HOUR_WORDS}|quarter (?:past|to) {_HOUR_WORDS}|{_HOUR_WORDS}\s+o\s*['’]?\s*clock"
+    rf"|noon|midday|(?<=at ){_HOUR_WORDS}(?:\s+(?:thirty|fifteen|forty-five|\d{{2}}))?)(?!\w)", re.I)
 _VENUE_WORDS = r"(?:office|centre|center|hub|building|station|court|clinic|reception|library|cafe|café)"
 _PLACE = re.compile(
     rf"\b(?:at|in)\s+(?P<place>(?:the\s+)?(?:\[[A-Z ]+\d+\]|[A-Z][\w']+)(?:\s+[A-Z][\w']+)?(?:\s+{_VENUE_WORDS})?"
@@ -245,25 +246,46 @@ def extract_actions(transcript: Transcript) -> list[Action]:
     return actions
 
 
+def _tidy_time(text: str) -> str:
+    """'3 p .m.' -> '3 pm', "10 o 'clock" -> "10 o'clock" (speech recognition spacing)."""
+    text = re.sub(r"(?<=[\d\s])([ap])\s?\.?\s?m\b\.?", lambda m: m.group(1).lower() + "m", text, flags=re.I)
+    text = re.sub(r"(\d)(am|pm)\b", r"\1 \2", text)
+    return re.sub(r"\s+o\s*['’]?\s*clock", " o'clock", text).strip()
+
+
 def extract_appointment(transcript: Transcript) -> Appointment | None:
     """The next appointment (date, time, place) as last stated in the session."""
-    found: Appointment | None = None
     segments = transcript.segments
-    for i, seg in enumerate(segments):
-        if not _APPOINTMENT.search(seg.redacted_text):
-            continue
+    strong = [i for i, seg in enumerate(segments) if _APPOINTMENT.search(seg.redacted_text)]
+    weak = [i for i, seg in enumerate(segments) if _APPOINTMENT_WEAK.search(seg.redacted_text)]
+    found: Appointment | None = None
+    for i in strong or weak:
+        seg = segments[i]
+        cue = (_APPOINTMENT if strong else _APPOINTMENT_WEAK).search(seg.redacted_text)
         window = [i] + ([i + 1] if i + 1 < len(segments) else [])
-        text = " ".join(segments[j].redacted_text for j in window)
+        # Read from the cue on: "Good luck on Thursday. Next appointment is Tuesday..." means Tuesday.
+        text = " ".join(segments[j].redacted_text for j in window)[cue.start():]
         date = _DATE.search(text)
         time = _TIME.search(text)
         place = _PLACE.search(text[time.end():] if time else text) or _PLACE.search(text)
         place_text = (place.group("place") or place.group("here")) if place else None
         if not (date or time):
             continue
-        ts, idx = _cite(segments, window if (date and date.start() >= len(seg.redacted_text)) or
-                        (time and time.start() >= len(seg.redacted_text)) else [i])
-        found = Appointment(date.group().strip() if date else None, time.group().strip() if time else None,
+        own = len(seg.redacted_text) - cue.start()
+        ts, idx = _cite(segments, window if (date and date.start() >= own) or (time and time.start() >= own) else [i])
+        found = Appointment(date.group().strip() if date else None, _tidy_time(time.group()) if time else None,
                             place_text.strip() if place_text else None, ts, idx)
+    if found is None:
+        # No cue survived recognition ("let's look you in for Wednesday..."): sessions end by agreeing the
+        # next appointment, so take the last late utterance that names both a day and a time.
+        for i in range(len(segments) - 1, len(segments) * 2 // 3 - 1, -1):
+            text = segments[i].redacted_text
+            date, time = _DATE.search(text), _TIME.search(text)
+            if date and time:
+                place = _PLACE.search(text)
+                ts, idx = _cite(segments, [i])
+                return Appointment(date.group().strip(), _tidy_time(time.group()),
+                                   (place.group("place") or place.group("here")) if place else None, ts, idx)
     return found
 
 

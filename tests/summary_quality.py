@@ -1,0 +1,65 @@
+"""Score a pipeline run on a synthesised supervision session against the script's expected CRISSA facts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+SESSIONS = Path(__file__).parent / "data" / "sessions"
+ROLE_OF = {"O": "officer", "P": "person_on_probation"}
+
+
+def load_sessions() -> list[dict]:
+    return json.loads((SESSIONS / "scripts.json").read_text())["sessions"]
+
+
+def _norm(text: str | None) -> str:
+    text = (text or "").lower().replace("’", "'")
+    text = re.sub(r"\b([ap])\s?\.?\s?m\b\.?", r"\1m", text)
+    text = re.sub(r"\s*o\s*'\s*clock", " o'clock", text)
+    text = re.sub(r"(\d)\s*(am|pm)\b", r"\1 \2", text)
+    text = re.sub(r"\b(?:on|the|next)\s+", "", text)
+    for word, digit in (("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"), ("six", "6"),
+                        ("seven", "7"), ("eight", "8"), ("nine", "9"), ("ten", "10"), ("eleven", "11"),
+                        ("twelve", "12")):
+        text = re.sub(rf"\b{word}\b", digit, text)
+    return re.sub(r"\s+", " ", text).strip(" .,")
+
+
+def _squash(text: str) -> str:
+    """Compare words without spaces: speech recognition writes "pay slip" for "payslip", "key worker"..."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def score(session: dict, transcript) -> dict:
+    """Recall of expected actions and risk flags, exact appointment, and role accuracy by talk time."""
+    summary = transcript.summary
+    expected = session["expected"]
+    actions = summary["actions"]
+    found_actions = [e for e in expected["actions"]
+                     if any(a["owner"] == e["owner"] and all(_squash(k) in _squash(a["text"]) for k in e["keywords"])
+                            for a in actions)]
+    categories = {f["category"] for f in summary["risk_flags"]}
+    found_flags = [c for c in expected["risk_flags"] if c in categories]
+    appointment = summary["appointment"] or {}
+    appointment_exact = (_norm(appointment.get("date")) == _norm(expected["appointment"]["date"])
+                         and _norm(appointment.get("time")) == _norm(expected["appointment"]["time"]))
+    lines = json.loads((SESSIONS / f"{session['id']}.lines.json").read_text())
+    roles = {s.id: s.role for s in transcript.speakers}
+    right = total = 0.0
+    for seg in transcript.segments:
+        mid = (seg.start + seg.end) / 2
+        truth = next((ROLE_OF[line["role"]] for line in lines if line["start"] - 0.5 <= mid <= line["end"] + 0.5), None)
+        if truth:
+            total += seg.end - seg.start
+            right += (seg.end - seg.start) * (roles.get(seg.speaker) == truth)
+    return {
+        "id": session["id"], "tuning": session["tuning"],
+        "actions": (len(found_actions), len(expected["actions"])),
+        "missed_actions": [e for e in expected["actions"] if e not in found_actions],
+        "risk_flags": (len(found_flags), len(expected["risk_flags"])),
+        "unexpected_flags": sorted(categories - set(expected["risk_flags"])),
+        "appointment_exact": appointment_exact, "appointment": appointment,
+        "role_accuracy": right / total if total else 0.0,
+    }

@@ -1,0 +1,59 @@
+"""The deterministic CRISSA summariser on hand-made, role-labelled transcripts."""
+
+from test_roles import SESSION, make
+
+from transcribe.roles import assign_roles
+from transcribe.summarise import summarise
+
+
+def note(lines):
+    transcript = make(lines)
+    transcript.speakers = assign_roles(transcript)
+    return transcript, summarise(transcript)
+
+
+def test_actions_have_owner_deadline_and_rewriting():
+    _, summary = note(SESSION + [("SPEAKER_00", "I'll bring my payslips next time."),
+                                 ("SPEAKER_01", "You need to ring the alcohol service by Friday.")])
+    actions = {(a.owner, a.text, a.deadline) for a in summary.actions}
+    assert ("officer", "Officer to ring the housing officer tomorrow", "tomorrow") in actions
+    assert ("person_on_probation", "Person on probation to bring their payslips next time", None) in actions
+    assert ("person_on_probation", "Person on probation to ring the alcohol service by Friday", "by Friday") in actions
+    assert all(a.timestamps and a.timestamps[0].startswith("[00:") for a in summary.actions)
+
+
+def test_next_appointment_is_read_after_its_cue():
+    _, summary = note([("SPEAKER_01", "How have you been since I last saw you?"),
+                       ("SPEAKER_00", "Fine. My interview is on Thursday."),
+                       ("SPEAKER_01", "Good luck on Thursday. Your next appointment is Tuesday the 14th at 10am "
+                                      "at the Bolton office.")])
+    a = summary.appointment
+    assert (a.date, a.time, a.place) == ("Tuesday the 14th", "10 am", "the Bolton office")
+
+
+def test_risk_flags_skip_negated_statements():
+    _, summary = note(SESSION + [("SPEAKER_00", "I haven't used anything and I've not had a drink."),
+                                 ("SPEAKER_00", "But I have started carrying a knife."),
+                                 ("SPEAKER_00", "Some nights I think everyone would be better off without me.")])
+    categories = [f.category for f in summary.risk_flags]
+    assert "relapse" not in categories
+    assert "weapons" in categories and "self-harm or suicide" in categories
+
+
+def test_sections_cite_utterances_once_and_use_redacted_text():
+    transcript, summary = note(SESSION)
+    transcript.segments[1].redacted_text = "Not bad. I've been to see [PERSON 1]."
+    summary = summarise(transcript)
+    cited = [i for points in summary.crissa.values() for p in points for i in p.segments
+             if points is not summary.crissa["set_task"] and points is not summary.crissa["appointment"]]
+    assert len(cited) == len(set(cited))
+    assert "[PERSON 1]" in summary.crissa["check_in"][0].text
+    assert summary.crissa["appointment"][0].text.startswith("Next appointment: Tuesday")
+    assert "licence conditions and compliance" in summary.themes
+
+
+def test_no_speech_gives_an_empty_note():
+    from transcribe.records import Source, Transcript
+
+    summary = summarise(Transcript(Source("x.wav", "0" * 64, 5.0), "en", {}, [], [], []))
+    assert summary.actions == [] and summary.appointment is None and summary.notes
