@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact lint clean
+.PHONY: setup models run test bench bench-redact bench-summary lint clean
 
 setup: $(STAMP) models
 
@@ -41,6 +41,9 @@ bench: setup
 
 bench-redact: setup
 	$(BIN)/python benchmarks/bench_redact.py $(EVAL_DIR)/pii
+
+bench-summary: setup
+	$(BIN)/python benchmarks/bench_summary.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check transcribe workers tests benchmarks

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,35 @@ class RedactionOptions:
             raise ValueError(f"unknown redaction label(s) {sorted(unknown)}; choose from {list(REDACTION_LABELS)}")
 
 
+def require_loopback(url: str) -> str:
+    """Return ``url`` if its host is a loopback address; raise ``ValueError`` otherwise."""
+    host = urlparse(url).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(f"the LLM endpoint must be on this host (127.0.0.1, ::1 or localhost), not {host!r}: "
+                         "transcripts may not leave the server")
+    return url
+
+
+@dataclass(frozen=True)
+class LlmOptions:
+    """An optional local OpenAI-compatible model server, e.g. ``http://127.0.0.1:8000/v1``.
+
+    Only loopback addresses are accepted. The deterministic summariser is used when this is unset, and
+    whenever the server is absent, slow (``timeout_s``) or answers nonsense.
+    """
+
+    base_url: str
+    model: str = "local"
+    timeout_s: float = 60.0
+
+    def __post_init__(self):
+        require_loopback(self.base_url)
+
+
 @dataclass(frozen=True)
 class PipelineOptions:
     """Everything one pipeline run needs besides the input files."""
@@ -110,3 +141,4 @@ class PipelineOptions:
     diarise: DiariseOptions = field(default_factory=DiariseOptions)
     align: AlignOptions = field(default_factory=AlignOptions)
     redaction: RedactionOptions = field(default_factory=RedactionOptions)
+    llm: LlmOptions | None = None

@@ -27,6 +27,7 @@ from .render import docx_text, render_transcript_docx, transcript_to_dict
 from .render_summary import render_summary_docx
 from .roles import assign_roles
 from .summarise import summarise
+from .summarise_llm import summarise_with_llm
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,10 @@ class Pipeline:
             speakers=speaker_talk_times(turns, segments), speaker_turns=turns, segments=segments,
             redactions=redactions, timings_s=timings)
         transcript.speakers = assign_roles(transcript)
-        transcript.summary = timed("summarise", summarise, transcript).to_dict()
+        if self.options.llm is not None:
+            transcript.summary = timed("summarise", summarise_with_llm, transcript, self.options.llm).to_dict()
+        else:
+            transcript.summary = timed("summarise", summarise, transcript).to_dict()
         return transcript
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,

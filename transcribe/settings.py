@@ -17,6 +17,7 @@ from .options import (
     AlignOptions,
     AsrOptions,
     DiariseOptions,
+    LlmOptions,
     PipelineOptions,
     RedactionOptions,
 )
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     redact_labels: str = Field(default="all", description="comma-separated catalogue labels to redact, or 'all'")
     keep_names: str = Field(default="", description="comma-separated names never redacted (the officer's own)")
     deny_list: str = Field(default="", description="comma-separated terms always redacted")
+    llm_url: str = Field(default="", description="optional local OpenAI-compatible server (loopback only)")
+    llm_model: str = "local"
+    llm_timeout_s: float = Field(default=60.0, gt=0)
 
     def pipeline_options(self, **overrides) -> PipelineOptions:
         """Options for :class:`transcribe.pipeline.Pipeline`; ``overrides`` replace settings by name."""
@@ -67,6 +71,7 @@ class Settings(BaseSettings):
                 labels=frozenset(REDACTION_LABELS) if s.redact_labels.strip().lower() == "all"
                 else frozenset(_split(s.redact_labels.upper())),
                 keep_names=_split(s.keep_names), deny_list=_split(s.deny_list)),
+            llm=LlmOptions(s.llm_url, s.llm_model, s.llm_timeout_s) if s.llm_url else None,
         )
 
 
