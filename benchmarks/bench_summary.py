@@ -23,31 +23,35 @@ def main() -> int:
     settings = Settings()
     pipeline = Pipeline(settings.model_dir, settings.pipeline_options())
     pipeline.load()
-    rows, longest = [], None
-    print(f"{'session':24} {'set':9} {'actions':>8} {'flags':>6} {'appt':>5} {'roles':>6} {'RTF':>5}")
+    rows, first = [], None
+    print(f"{'session':24} {'set':9} {'actions':>8} {'flags':>6} {'themes':>7} {'appt':>5} {'roles':>6} {'RTF':>5}")
     for session in load_sessions():
         started = time.perf_counter()
         transcript = pipeline.transcribe(SESSIONS / f"{session['id']}.ogg")
         rtf = transcript.source.duration_s / (time.perf_counter() - started)
         r = score(session, transcript)
         rows.append(r)
-        longest = longest or transcript
+        first = first or transcript
         print(f"{r['id']:24} {'tuning' if r['tuning'] else 'held-out':9} {r['actions'][0]}/{r['actions'][1]:<6} "
-              f"{r['risk_flags'][0]}/{r['risk_flags'][1]:<4} {'yes' if r['appointment_exact'] else 'NO':>5} "
+              f"{r['risk_flags'][0]}/{r['risk_flags'][1]:<4} {r['themes'][0]}/{r['themes'][1]:<5} "
+              f"{'yes' if r['appointment_exact'] else 'NO':>5} "
               f"{r['role_accuracy']:6.2f} {rtf:5.1f}")
     for group in (True, False):
         sub = [r for r in rows if r["tuning"] == group]
         actions = sum(r["actions"][0] for r in sub) / max(1, sum(r["actions"][1] for r in sub))
         flags = sum(r["risk_flags"][0] for r in sub) / max(1, sum(r["risk_flags"][1] for r in sub))
+        themes = sum(r["themes"][0] for r in sub) / max(1, sum(r["themes"][1] for r in sub))
+        extra = sum(len(r["extra_themes"]) for r in sub)
         print(f"{'tuning' if group else 'held-out':9} action recall {actions:.2f}, risk-flag recall {flags:.2f}, "
+              f"theme recall {themes:.2f} ({extra} extra themes), "
               f"appointments exact {sum(r['appointment_exact'] for r in sub)}/{len(sub)}")
-    # One hour of talk: the first session's utterances repeated (~1,000 utterances).
-    hour = longest
+    # One hour of talk: the first session's utterances repeated.
+    hour = first
     factor = max(1, int(3600 / max(hour.source.duration_s, 1)))
     hour.segments = [s for _ in range(factor) for s in hour.segments]
     started = time.perf_counter()
     summarise(hour)
-    print(f"summary of a {factor * longest.source.duration_s / 60:.0f}-minute transcript "
+    print(f"summary of a {factor * first.source.duration_s / 60:.0f}-minute transcript "
           f"({len(hour.segments)} utterances): {time.perf_counter() - started:.2f} s")
     return 0
 

@@ -61,5 +61,7 @@ def score(session: dict, transcript) -> dict:
         "risk_flags": (len(found_flags), len(expected["risk_flags"])),
         "unexpected_flags": sorted(categories - set(expected["risk_flags"])),
         "appointment_exact": appointment_exact, "appointment": appointment,
+        "themes": (len(set(expected["themes"]) & set(summary["themes"])), len(expected["themes"])),
+        "extra_themes": sorted(set(summary["themes"]) - set(expected["themes"])),
         "role_accuracy": right / total if total else 0.0,
     }
