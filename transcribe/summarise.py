@@ -153,7 +153,7 @@ _NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wou
                        re.I)
 
 THEME_CUES = {
-    "accommodation": _rx(r"hous\w*", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
+    "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
     "education, training and employment": _rx(r"job", r"work(?:ing)?", r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
@@ -165,7 +165,7 @@ THEME_CUES = {
                                     r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex"),
     "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
                  r"subutex", r"buvidal", r"script", r"using", r"clean", r"test(?:ed)? positive", r"gear"),
-    "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans?", r"sober", r"drunk", r"vodka"),
+    "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans of", r"sober", r"drunk", r"vodka"),
     "physical and mental health": _rx(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
                                       r"meds", r"sleep\w*", r"hospital", r"pain", r"counsell\w*", r"therapy",
                                       r"stress\w*", r"panic"),
