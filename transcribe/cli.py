@@ -20,6 +20,8 @@ app = typer.Typer(help="On-premises supervision-session transcription. Nothing l
                   no_args_is_help=True, add_completion=False)
 models_app = typer.Typer(help="Install, list and verify the local model cache.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+voice_app = typer.Typer(help="Opt-in officer voice profiles (TRANSCRIBE_VOICE_PROFILES_DIR).", no_args_is_help=True)
+app.add_typer(voice_app, name="voice")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -209,6 +211,61 @@ def relabel(
     except (OSError, ValueError, KeyError, TranscribeError) as e:
         raise _fail(f"cannot relabel {result}: {e}") from e
     out.print(f"{speaker} relabelled; documents in {result} re-rendered", highlight=False)
+
+
+def _profiles_dir(settings: Settings) -> Path:
+    if settings.voice_profiles_dir is None:
+        raise _fail("voice profiles are off: set TRANSCRIBE_VOICE_PROFILES_DIR to a folder to opt in", 2)
+    return settings.voice_profiles_dir
+
+
+@voice_app.command("enrol")
+def voice_enrol(
+    officer_id: Annotated[str, typer.Argument(help="short id for the officer, e.g. jwalsh")],
+    recording: Annotated[Path, typer.Argument(help="one of the officer's own past recordings")],
+    speaker: Annotated[str | None, typer.Option("--speaker", help="which diarised speaker is the officer "
+                                                                   "[default: who talks most]")] = None,
+) -> None:
+    """Store the officer's voice (an embedding: no audio, no text) to recognise them in later recordings."""
+    from .audio import decode_audio, describe_source
+    from .diarise import Diariser
+    from .voiceprint import enrol
+
+    settings = _settings()
+    directory = _profiles_dir(settings)
+    try:
+        audio = decode_audio(recording)
+        diarisation = Diariser(settings.model_dir, settings.pipeline_options().diarise).diarise(audio)
+        talk: dict[str, float] = {}
+        for t in diarisation.turns:
+            talk[t.speaker] = talk.get(t.speaker, 0.0) + t.end - t.start
+        enrol(directory, officer_id, diarisation.embeddings, talk, describe_source(recording, audio).sha256, speaker)
+    except (TranscribeError, ValueError) as e:
+        raise _fail(str(e)) from e
+    out.print(f"voice profile for {officer_id} stored in {directory}", highlight=False)
+
+
+@voice_app.command("list")
+def voice_list() -> None:
+    """List enrolled officers (ids and dates only)."""
+    from .voiceprint import load_profiles
+
+    for p in load_profiles(_profiles_dir(_settings())):
+        out.print(f"{p.officer_id}\tenrolled {p.enrolled_at}", highlight=False)
+
+
+@voice_app.command("delete")
+def voice_delete(officer_id: Annotated[str, typer.Argument()]) -> None:
+    """Delete an officer's voice profile."""
+    from .voiceprint import delete_profile
+
+    try:
+        deleted = delete_profile(_profiles_dir(_settings()), officer_id)
+    except ValueError as e:
+        raise _fail(str(e), 2) from e
+    if not deleted:
+        raise _fail(f"no voice profile for {officer_id}")
+    out.print(f"voice profile for {officer_id} deleted", highlight=False)
 
 
 @app.command("redact-eval")

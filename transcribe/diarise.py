@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,10 +30,12 @@ DIARISATION_NAME = "pyannote.audio 4.0.7 SpeakerDiarization (segmentation-3.0 + 
 
 @dataclass
 class Diarisation:
-    """Diarisation output: raw turns (may overlap) and exclusive turns (one speaker at a time)."""
+    """Diarisation output: raw turns (may overlap), exclusive turns (one speaker at a time), and each
+    speaker's voice embedding (CAM++ centroid, 192 floats) for voice profiles."""
 
     turns: list[SpeakerTurn]
     exclusive_turns: list[SpeakerTurn]
+    embeddings: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def speakers(self) -> list[str]:
@@ -147,7 +149,13 @@ class Diariser:
             raise DiarisationError(f"speaker diarisation failed: {type(e).__name__}: {e}") from e
         turns = _to_turns(output.speaker_diarization)
         exclusive = _to_turns(output.exclusive_speaker_diarization)
-        return _relabel_by_first_appearance(Diarisation(turns, exclusive))
+        embeddings = {}
+        if output.speaker_embeddings is not None:
+            # Rows follow the order of the annotation's labels.
+            for row, label in enumerate(output.speaker_diarization.labels()):
+                if row < len(output.speaker_embeddings) and np.isfinite(output.speaker_embeddings[row]).all():
+                    embeddings[str(label)] = [round(float(x), 6) for x in output.speaker_embeddings[row]]
+        return _relabel_by_first_appearance(Diarisation(turns, exclusive, embeddings))
 
 
 def _to_turns(annotation) -> list[SpeakerTurn]:
@@ -166,4 +174,5 @@ def _relabel_by_first_appearance(result: Diarisation) -> Diarisation:
         return sorted((SpeakerTurn(t.start, t.end, order.get(t.speaker, t.speaker)) for t in turns),
                       key=lambda t: (t.start, t.end, t.speaker))
 
-    return Diarisation(rename(result.turns), rename(result.exclusive_turns))
+    return Diarisation(rename(result.turns), rename(result.exclusive_turns),
+                       {order.get(k, k): v for k, v in result.embeddings.items()})

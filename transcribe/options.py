@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 
@@ -142,3 +143,5 @@ class PipelineOptions:
     align: AlignOptions = field(default_factory=AlignOptions)
     redaction: RedactionOptions = field(default_factory=RedactionOptions)
     llm: LlmOptions | None = None
+    # Opt-in: a folder of enrolled officer voice profiles (transcribe.voiceprint); None disables matching.
+    voice_profiles: Path | None = None

@@ -28,6 +28,7 @@ from .render_summary import render_summary_docx
 from .roles import assign_roles
 from .summarise import summarise
 from .summarise_llm import summarise_with_llm
+from .voiceprint import identify_officers, load_profiles
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,9 @@ class Pipeline:
             speakers=speaker_talk_times(turns, segments), speaker_turns=turns, segments=segments,
             redactions=redactions, timings_s=timings)
         transcript.speakers = assign_roles(transcript)
+        if self.options.voice_profiles is not None:
+            profiles = load_profiles(self.options.voice_profiles)
+            transcript.speakers = identify_officers(transcript.speakers, diarisation.embeddings, profiles)
         if self.options.llm is not None:
             transcript.summary = timed("summarise", summarise_with_llm, transcript, self.options.llm).to_dict()
         else:

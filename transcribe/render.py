@@ -121,6 +121,7 @@ def _speaker_fact(transcript: Transcript, speaker) -> str:
     fact = f"{speaker_display_name(transcript, speaker.id)}: {format_duration(speaker.talk_time_s)}"
     if speaker.role:
         how = "set by a reviewer" if speaker.role_source == "person" else \
+            f"recognised by voice profile, similarity {speaker.role_confidence:.0%}" if speaker.role_source == "voice" else \
             f"inferred, confidence {speaker.role_confidence:.0%}" if speaker.role_confidence is not None else "inferred"
         fact += f" ({speaker.id}, {how})"
     return fact

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     llm_url: str = Field(default="", description="optional local OpenAI-compatible server (loopback only)")
     llm_model: str = "local"
     llm_timeout_s: float = Field(default=60.0, gt=0)
+    voice_profiles_dir: Path | None = Field(default=None, description="opt-in officer voice profiles folder")
 
     def pipeline_options(self, **overrides) -> PipelineOptions:
         """Options for :class:`transcribe.pipeline.Pipeline`; ``overrides`` replace settings by name."""
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
                 else frozenset(_split(s.redact_labels.upper())),
                 keep_names=_split(s.keep_names), deny_list=_split(s.deny_list)),
             llm=LlmOptions(s.llm_url, s.llm_model, s.llm_timeout_s) if s.llm_url else None,
+            voice_profiles=s.voice_profiles_dir,
         )
 
 
