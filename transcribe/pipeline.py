@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .align import build_utterances, speaker_talk_times
 from .audio import decode_audio, describe_source
+from .embed import SentenceEmbedder
 from .errors import RenderError
 from .exports import EXPORTS
 from .options import PipelineOptions
@@ -61,6 +62,7 @@ class Pipeline:
         self._recogniser = None
         self._diariser = None
         self._redactor = None
+        self._embedder = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarise")
         self.load_time_s: float | None = None
 
@@ -74,6 +76,7 @@ class Pipeline:
             self._recogniser = Recogniser(self.model_root, self.options.asr)
             self._diariser = Diariser(self.model_root, self.options.diarise)
             self._redactor = Redactor(self.options.redaction)
+            self._embedder = SentenceEmbedder(self.model_root)
             self._redactor.warm_up()
             self.load_time_s = time.perf_counter() - started
             logger.info("models loaded in %.1f s", self.load_time_s)
@@ -88,6 +91,11 @@ class Pipeline:
     def diariser(self):
         self.load()
         return self._diariser
+
+    @property
+    def embedder(self):
+        self.load()
+        return self._embedder
 
     def transcribe(self, path: str | Path, progress: ProgressCallback | None = None, **speaker_hints) -> Transcript:
         """Process one recording into a :class:`Transcript` (nothing written to disk).
@@ -147,9 +155,10 @@ class Pipeline:
             profiles = load_profiles(self.options.voice_profiles)
             transcript.speakers = identify_officers(transcript.speakers, diarisation.embeddings, profiles)
         if self.options.llm is not None:
-            transcript.summary = timed("summarise", summarise_with_llm, transcript, self.options.llm).to_dict()
+            transcript.summary = timed("summarise", summarise_with_llm, transcript, self.options.llm,
+                                       self._embedder).to_dict()
         else:
-            transcript.summary = timed("summarise", summarise, transcript).to_dict()
+            transcript.summary = timed("summarise", summarise, transcript, self._embedder).to_dict()
         return transcript
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,

@@ -181,6 +181,32 @@ THEME_CUES = {
 }
 
 
+# A few sentences per theme, compared by meaning (sentence embeddings) to catch what the cue words miss:
+# "I've got nowhere to stay" is accommodation without saying housing.
+THEME_EXAMPLES = {
+    "accommodation": ["I have nowhere to live at the moment.", "I'm sleeping on a friend's sofa.",
+                      "The council are sorting out my housing.", "My landlord wants me out of the flat."],
+    "education, training and employment": ["I've got a job interview next week.", "I'm doing a course at college.",
+                                           "I've been looking for work.", "They gave me more shifts at work."],
+    "finance and benefits": ["I can't afford to pay my bills.", "My benefits have been stopped.",
+                             "I owe money and the debt collectors are writing to me.", "I ran out of money this month."],
+    "relationships and family": ["Things are difficult with my partner.", "I want to see my children.",
+                                 "My mum has been really supportive.", "We split up last month."],
+    "drugs": ["I've been using drugs again.", "I'm on a methadone script.", "I want to stay clean.",
+              "My drug test came back positive."],
+    "alcohol": ["I've been drinking too much.", "I had a few pints at the pub.", "I've cut down on the drink."],
+    "physical and mental health": ["My anxiety has been really bad.", "I've been feeling depressed.",
+                                   "I need to see my doctor.", "I can't sleep at night."],
+    "thinking and behaviour": ["I lost my temper and shouted at him.", "I acted without thinking.",
+                               "I walked away before it got worse.", "I need to control my anger."],
+    "attitudes": ["It wasn't my fault, he started it.", "I don't see why I have to do this.",
+                  "I really want to change my life.", "I regret what I did to the victim."],
+    "licence conditions and compliance": ["You were late for your curfew.", "You must stick to your licence conditions.",
+                                          "You missed your last appointment.", "Breaching your licence could mean recall."],
+}
+THEME_SIMILARITY = 0.6  # cosine; set from the tuning sessions, then checked on the held-out ones
+
+
 # -- helpers -------------------------------------------------------------------------------------------------
 def _cite(segments: list[Segment], indices: list[int]) -> tuple[list[str], list[int]]:
     indices = sorted(set(indices))
@@ -302,15 +328,33 @@ def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
     return flags
 
 
-def extract_themes(transcript: Transcript) -> dict[str, list[Point]]:
-    """Themes with the utterances that support them (a theme needs at least one clear mention)."""
-    themes: dict[str, list[Point]] = {}
-    for i, seg in enumerate(transcript.segments):
+def extract_themes(transcript: Transcript, embedder=None) -> dict[str, list[Point]]:
+    """Themes with the utterances that support them: curated cue words, plus (with an ``embedder``)
+    utterances whose meaning is close to a theme's example sentences."""
+    segments = transcript.segments
+    hits: dict[str, set[int]] = {}
+    for i, seg in enumerate(segments):
         for theme, pattern in THEME_CUES.items():
             if pattern.search(seg.redacted_text):
-                ts, idx = _cite(transcript.segments, [i])
-                themes.setdefault(theme, []).append(Point(_shorten(seg.redacted_text, 120), ts, idx))
-    return {t: points[:MAX_BULLETS] for t, points in themes.items()}
+                hits.setdefault(theme, set()).add(i)
+    if embedder is not None:
+        candidates = [i for i, seg in enumerate(segments) if len(seg.redacted_text.split()) >= 5]
+        if candidates:
+            names = list(THEME_EXAMPLES)
+            examples = [e for name in names for e in THEME_EXAMPLES[name]]
+            owner = [name for name in names for _ in THEME_EXAMPLES[name]]
+            vectors = embedder.encode([segments[i].redacted_text for i in candidates] + examples)
+            similarity = vectors[:len(candidates)] @ vectors[len(candidates):].T  # shape: (utterances, examples)
+            for row, i in enumerate(candidates):
+                best = int(similarity[row].argmax())
+                if similarity[row, best] >= THEME_SIMILARITY:
+                    hits.setdefault(owner[best], set()).add(i)
+    themes = {}
+    for theme in THEME_CUES:
+        if theme in hits:
+            themes[theme] = [Point(_shorten(segments[i].redacted_text, 120), *_cite(segments, [i]))
+                             for i in sorted(hits[theme])[:MAX_BULLETS]]
+    return themes
 
 
 def _section_points(transcript: Transcript, pattern: re.Pattern, used: set[int], part: slice | None = None,
@@ -347,8 +391,13 @@ def _section_points(transcript: Transcript, pattern: re.Pattern, used: set[int],
     return points
 
 
-def summarise(transcript: Transcript) -> Summary:
-    """The CRISSA note of a (redacted, role-labelled) transcript."""
+def summarise(transcript: Transcript, embedder=None) -> Summary:
+    """The CRISSA note of a (redacted, role-labelled) transcript.
+
+    Args:
+        transcript: with ``redacted_text`` and speaker roles filled in.
+        embedder: optional :class:`transcribe.embed.SentenceEmbedder` for meaning-based themes.
+    """
     segments = transcript.segments
     actions = extract_actions(transcript)
     appointment = extract_appointment(transcript)
@@ -372,7 +421,7 @@ def summarise(transcript: Transcript) -> Summary:
                       "talk_share": round(s.talk_time_s / total_talk, 3)} for s in transcript.speakers],
     }
     notes = [] if n else ["No speech was found in this recording."]
-    return Summary(crissa, extract_themes(transcript), actions, appointment, extract_risk_flags(transcript), facts,
+    return Summary(crissa, extract_themes(transcript, embedder), actions, appointment, extract_risk_flags(transcript), facts,
                    notes=notes)
 
 

@@ -29,9 +29,9 @@ _PROMPT = (
 )
 
 
-def summarise_with_llm(transcript: Transcript, options: LlmOptions) -> Summary:
+def summarise_with_llm(transcript: Transcript, options: LlmOptions, embedder=None) -> Summary:
     """CRISSA sections written by the local model, everything else deterministic; falls back on failure."""
-    base = summarise(transcript)
+    base = summarise(transcript, embedder)
     lines = "\n".join(f"{format_timestamp(s.start)} {s.speaker}: {s.redacted_text}" for s in transcript.segments)
     request = urllib.request.Request(
         options.base_url.rstrip("/") + "/chat/completions",
