@@ -24,6 +24,12 @@ def _norm(text: str | None) -> str:
                         ("seven", "7"), ("eight", "8"), ("nine", "9"), ("ten", "10"), ("eleven", "11"),
                         ("twelve", "12")):
         text = re.sub(rf"\b{word}\b", digit, text)
+    for n, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                              "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+                              "seventeenth", "eighteenth", "nineteenth", "twentieth"), 1):
+        suffix = "st" if n % 10 == 1 and n != 11 else "nd" if n % 10 == 2 and n != 12 else \
+            "rd" if n % 10 == 3 and n != 13 else "th"
+        text = re.sub(rf"\b{word}\b", f"{n}{suffix}", text)
     return re.sub(r"\s+", " ", text).strip(" .,")
 
 

@@ -114,9 +114,12 @@ _APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting)", r"book (?:y
 _APPOINTMENT_WEAK = _rx(r"see you (?:on|next|at|then|in)", r"next one")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december)")
+_ORDINAL = (r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+            r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+            r"twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|thirty[\s-]first)")
 _DATE = re.compile(
-    rf"\b(?:(?:next|this|on)\s+)?{_WEEKDAY}(?:,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of\s+{_MONTH})?)?"
-    rf"|\b(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|\b{_MONTH}\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"\b(?:(?:next|this|on)\s+)?{_WEEKDAY}(?:,?\s+(?:the\s+)?(?:{_ORDINAL}|\d{{1,2}})(?:\s+of\s+{_MONTH})?)?"
+    rf"|\b(?:the\s+)?{_ORDINAL}(?:\s+of\s+{_MONTH})?|\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL}|\d{{1,2}})"
     r"|\btomorrow\b|\bnext week\b|\bin (?:two|three|four|2|3|4) weeks(?:'|’)? time\b", re.I)
 _HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
 _TIME = re.compile(
@@ -143,8 +146,8 @@ RISK_CATEGORIES = {
                           r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
                           r"(?:her|his) ex", r"police were called", r"marac"),
     "missed medication": _rx(r"(?:stopped|not|haven't been|forgot(?:ten)?(?: to take)?) (?:taking )?(?:my )?"
-                             r"(?:meds|medication|tablets|script|prescription)", r"ran out of (?:my )?"
-                             r"(?:meds|medication|tablets)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
+                             r"(?:meds?|medication|tablets?|pills?|script|prescription)", r"ran out of (?:my )?"
+                             r"(?:meds?|medication|tablets?|pills?)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
     "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
                    r"had a (?:drink|drinks|few drinks|bit of a drink|smoke|line)", r"been drinking", r"started drinking",
                    r"took (?:some|a bit of)", r"slipped up", r"bought some"),
