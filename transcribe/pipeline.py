@@ -140,11 +140,6 @@ class Pipeline:
         turns, exclusive = diarisation.turns, diarisation.exclusive_turns
         segments = timed("align", build_utterances, asr.segments, turns, exclusive, self.options.align)
         redactions = timed("redact", redact_segments, self._redactor, segments)
-        timings["total"] = round(time.perf_counter() - started, 3)
-        # File names can carry a person's name: logs identify the recording by its checksum only.
-        logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],
-                    source.duration_s, len(segments), len({t.speaker for t in turns}),
-                    source.duration_s / max(timings["total"], 1e-6))
         transcript = Transcript(
             source=source, language=asr.language,
             models={"asr": self._recogniser.name, "diarisation": self._diariser.name},
@@ -159,6 +154,11 @@ class Pipeline:
                                        self._embedder).to_dict()
         else:
             transcript.summary = timed("summarise", summarise, transcript, self._embedder).to_dict()
+        timings["total"] = round(time.perf_counter() - started, 3)
+        # File names can carry a person's name: logs identify the recording by its checksum only.
+        logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],
+                    source.duration_s, len(segments), len({t.speaker for t in turns}),
+                    source.duration_s / max(timings["total"], 1e-6))
         return transcript
 
     def run(self, path: str | Path, out_dir: str | Path, progress: ProgressCallback | None = None,
@@ -213,8 +213,8 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     """Write the redacted ``transcript.docx``, ``.txt``, ``.srt`` and ``.vtt``, and ``transcript.json``
     (owner-only: it holds unredacted text).
 
-    The Word file is re-read and, with the text exports, scanned for identifier patterns and for every redacted value before
-    anything is written (:func:`transcribe.redact.check_for_leaks`). The rendering time is added to
+    The Word files are re-read and, with the text exports, scanned for identifier patterns and for every
+    redacted value before anything is written (:func:`transcribe.redact.check_for_leaks`). The rendering time is added to
     ``transcript.timings_s`` (``render`` and ``total``) before the JSON is written.
 
     Raises:
