@@ -15,7 +15,7 @@ def load_sessions() -> list[dict]:
 
 
 def _norm(text: str | None) -> str:
-    text = (text or "").lower().replace("’", "'")
+    text = (text or "").lower().replace("’", "'").replace(",", " ")
     text = re.sub(r"\b([ap])\s?\.?\s?m\b\.?", r"\1m", text)
     text = re.sub(r"\s*o\s*'\s*clock", " o'clock", text)
     text = re.sub(r"(\d)\s*(am|pm)\b", r"\1 \2", text)

@@ -108,6 +108,12 @@ def test_dates_of_birth_but_not_appointments(redactor):
     assert "Tuesday the 3rd of June at 2pm" in text and "3 May 2024" in text
 
 
+def test_times_of_day_are_not_names(redactor):
+    """Whisper writes "11 AM"; "Am" is also in the given-name list, so it was once redacted as a person."""
+    times = "Wednesday the 10th at 11 AM, or 3 PM on Friday. 9 a.m. suits me."
+    assert shown(redactor, times) == times
+
+
 def test_addresses_venues_and_towns(redactor):
     text = shown(redactor, "I'm at flat 4, 19 harehills lane now, near the Red Lion.",
                  "I was in HMP Leeds, then Elm Bank approved premises.",

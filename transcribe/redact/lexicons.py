@@ -30,6 +30,7 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |speaker|ssp|cscs|dbs|ged|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
 |ni|ni number|national insurance|email|e-mail|postcode|address|phone|mobile|number|crn|pnc|cro|nhs number
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
+|am|pm|a.m.|p.m.|gmt|bst
 """.replace("\n", "").split("|"))
 
 MONTHS = frozenset("january february march april may june july august september october november december".split())

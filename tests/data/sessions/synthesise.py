@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Synthesise the supervision scripts in scripts.json into recordings with two distinct espeak-ng voices.
 
-Writes <id>.ogg (Opus, 16 kHz mono) and <id>.lines.json (each line's role and start/end in seconds).
+Usage: synthesise.py [SESSION_ID ...] (none: all). Writes <id>.ogg (Opus, 16 kHz mono) and <id>.lines.json
+(each line's role and start/end in seconds).
 Needs espeak-ng (Debian package) and ffmpeg (the system's, or FFMPEG=path). The committed files were
 made with espeak-ng 1.51. Officer: British RP voice, lowered; person on probation: a female variant, raised
 (the formant shift makes the two voices far enough apart for speaker diarisation).
@@ -10,6 +11,7 @@ made with espeak-ng 1.51. Officer: British RP voice, lowered; person on probatio
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -56,6 +58,8 @@ def synthesise(session: dict) -> None:
 
 
 if __name__ == "__main__":
+    wanted = set(sys.argv[1:])  # session ids; none means all
     for s in json.loads((HERE / "scripts.json").read_text())["sessions"]:
-        synthesise(s)
-        print(s["id"])
+        if not wanted or s["id"] in wanted:
+            synthesise(s)
+            print(s["id"])
