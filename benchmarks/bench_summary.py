@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from summary_quality import SESSIONS, load_sessions, score  # noqa: E402
+from summary_quality import SESSIONS, group_scores, load_sessions, score  # noqa: E402
 
 from transcribe.pipeline import Pipeline  # noqa: E402
 from transcribe.settings import Settings  # noqa: E402
@@ -38,13 +38,11 @@ def main() -> int:
               f"{r['role_accuracy']:6.2f} {rtf:5.1f}")
     for group in (True, False):
         sub = [r for r in rows if r["tuning"] == group]
-        actions = sum(r["actions"][0] for r in sub) / max(1, sum(r["actions"][1] for r in sub))
-        flags = sum(r["risk_flags"][0] for r in sub) / max(1, sum(r["risk_flags"][1] for r in sub))
-        themes = sum(r["themes"][0] for r in sub) / max(1, sum(r["themes"][1] for r in sub))
-        extra = sum(len(r["extra_themes"]) for r in sub)
-        print(f"{'tuning' if group else 'held-out':9} action recall {actions:.2f}, risk-flag recall {flags:.2f}, "
-              f"theme recall {themes:.2f} ({extra} extra themes), "
-              f"appointments exact {sum(r['appointment_exact'] for r in sub)}/{len(sub)}")
+        g = group_scores(sub)
+        print(f"{'tuning' if group else 'held-out':9} action recall {g['action_recall']:.2f}, risk-flag recall "
+              f"{g['flag_recall']:.2f} ({g['unexpected_flags']} unexpected categories), theme recall "
+              f"{g['theme_recall']:.2f}, theme precision {g['theme_precision']:.2f}, appointments exact "
+              f"{g['appointments_exact']}/{len(sub)}")
     # One hour of talk: the first session's utterances repeated.
     hour = first
     factor = max(1, int(3600 / max(hour.source.duration_s, 1)))

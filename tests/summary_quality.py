@@ -68,6 +68,22 @@ def score(session: dict, transcript) -> dict:
         "unexpected_flags": sorted(categories - set(expected["risk_flags"])),
         "appointment_exact": appointment_exact, "appointment": appointment,
         "themes": (len(set(expected["themes"]) & set(summary["themes"])), len(expected["themes"])),
+        "themes_reported": len(summary["themes"]),
         "extra_themes": sorted(set(summary["themes"]) - set(expected["themes"])),
         "role_accuracy": right / total if total else 0.0,
+    }
+
+
+def group_scores(rows: list[dict]) -> dict[str, float]:
+    """Pooled recall of actions, risk flags and themes, theme precision, and exact appointments over sessions."""
+    def ratio(found: int, total: int) -> float:
+        return found / total if total else 1.0
+
+    return {
+        "action_recall": ratio(sum(r["actions"][0] for r in rows), sum(r["actions"][1] for r in rows)),
+        "flag_recall": ratio(sum(r["risk_flags"][0] for r in rows), sum(r["risk_flags"][1] for r in rows)),
+        "unexpected_flags": sum(len(r["unexpected_flags"]) for r in rows),
+        "theme_recall": ratio(sum(r["themes"][0] for r in rows), sum(r["themes"][1] for r in rows)),
+        "theme_precision": ratio(sum(r["themes"][0] for r in rows), sum(r["themes_reported"] for r in rows)),
+        "appointments_exact": sum(r["appointment_exact"] for r in rows),
     }

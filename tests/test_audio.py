@@ -1,13 +1,15 @@
 """Decoding real recordings in many formats, and clear errors for bad input."""
 
+import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import convert
 
-from transcribe.audio import decode_audio
+from transcribe.audio import decode_audio, recording_time
 from transcribe.errors import InputError
 
 FORMATS = {
@@ -111,3 +113,31 @@ def test_error_message_names_file_not_directory(tmp_path):
         decode_audio(Path(path))
     assert "officer-jsmith" not in str(info.value)
     assert "bad.wav" in str(info.value)
+
+
+@pytest.mark.parametrize("ext,tags,expected", [
+    ("m4a", ["-metadata", "creation_time=2026-03-12T10:15:00Z"], "2026-03-12T10:15:00+00:00"),
+    ("ogg", ["-metadata", "creation_time=2026-03-12T10:15:00Z"], "2026-03-12T10:15:00+00:00"),
+    ("wav", ["-metadata", "date=2026-03-12 09:30:00"], "2026-03-12T09:30:00"),  # RIFF INFO, recorder's clock
+    ("wav", ["-write_bext", "1", "-metadata", "origination_date=2026-02-01", "-metadata",
+             "origination_time=08-05-00"], "2026-02-01T08:05:00"),  # Broadcast WAV
+])
+def test_recording_time_is_read_from_metadata(tmp_path, ffmpeg_exe, jfk_wav, ext, tags, expected):
+    dst = convert(ffmpeg_exe, jfk_wav, tmp_path / f"clip.{ext}", *tags)
+    assert recording_time(dst) == (expected, "metadata")
+
+
+@pytest.mark.parametrize("tags", [
+    [],
+    ["-metadata", "date=2025"],  # a bare year in an ID3 tag
+    ["-metadata", "date=1904-01-01 00:00:00"],  # a recorder whose clock was never set
+    ["-metadata", "date=2099-01-01 00:00:00"],  # in the future
+])
+def test_recording_time_falls_back_to_the_file_time(tmp_path, ffmpeg_exe, jfk_wav, tags):
+    dst = convert(ffmpeg_exe, jfk_wav, tmp_path / "clip.mp3", *tags)
+    mtime = datetime(2026, 5, 4, 13, 30).timestamp()
+    os.utime(dst, (mtime, mtime))
+    when, source = recording_time(dst)
+    assert source == "file time" and datetime.fromisoformat(when) == datetime(2026, 5, 4, 13, 30).astimezone()
+    os.utime(dst, (mtime + 1e9, mtime + 1e9))  # a clock in the future is not a recording time
+    assert recording_time(dst) == (None, None)

@@ -49,6 +49,14 @@ def test_sections_cite_utterances_once_and_use_redacted_text():
     assert len(cited) == len(set(cited))
     assert "[PERSON 1]" in summary.crissa["check_in"][0].text
     assert summary.crissa["appointment"][0].text.startswith("Next appointment: Tuesday")
+
+
+def test_a_theme_needs_more_than_one_passing_mention_but_a_risk_needs_only_one():
+    _, summary = note(SESSION + [("SPEAKER_00", "Fair enough. I've started carrying a knife though.")])
+    assert "licence conditions and compliance" not in summary.themes  # one reminder of the conditions
+    assert "attitudes" not in summary.themes  # "fair enough"
+    assert [p.segments for p in summary.themes["risk and safeguarding"]] == [[9]]
+    _, summary = note(SESSION + [("SPEAKER_00", "I know the conditions. I was late for my curfew once.")])
     assert "licence conditions and compliance" in summary.themes
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shutil
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -99,10 +101,63 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
 
 
 def describe_source(path: str | Path, audio: Audio) -> Source:
-    """Fingerprint the original file (sha256) and record its name and decoded duration."""
+    """Fingerprint the original file (sha256), record its name, decoded duration and when it was recorded."""
     path = Path(path)
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
-    return Source(filename=path.name, sha256=digest.hexdigest(), duration_s=round(audio.duration_s, 3))
+    recorded_at, recorded_from = recording_time(path)
+    return Source(filename=path.name, sha256=digest.hexdigest(), duration_s=round(audio.duration_s, 3),
+                  recorded_at=recorded_at, recorded_at_from=recorded_from)
+
+
+# Tags, as ffmpeg names them, that hold the recording time: creation_time (MP4/M4A, MOV, Vorbis comments) and
+# date (ID3, RIFF INFO ICRD, Broadcast WAV origination date, whose origination time ffmpeg calls
+# creation_time). Only these are read: titles and comments may name people.
+_CLOCK = re.compile(r"\d{2}[-:]\d{2}[-:]\d{2}")
+
+
+def _parse_time(value: str, clock: str | None = None) -> datetime | None:
+    """'2026-03-12T10:15:00.000000Z', '2026:03:12 10:15:00', '2026-03-12' (+ a bext clock, '10-15-00')."""
+    value = value.strip()
+    value = value[:10].replace(":", "-") + value[10:]
+    if clock and len(value) == 10:
+        value += "T" + clock.strip().replace("-", ":")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _plausible(when: datetime) -> bool:
+    now = datetime.now(when.tzinfo)
+    return datetime(2000, 1, 1, tzinfo=when.tzinfo) <= when <= now
+
+
+def recording_time(path: Path) -> tuple[str | None, str | None]:
+    """When the recording was made: its metadata's creation time, else the file's modification time.
+
+    Times before 2000 (recorders whose clock was never set, MP4's 1904 epoch) or in the future are ignored,
+    as are bare years ("2026" in an ID3 tag). Times without a zone are the recorder's local time.
+
+    Returns:
+        An ISO 8601 time and where it came from ("metadata" or "file time"), or (None, None).
+    """
+    import av  # PyAV: a faster-whisper dependency, reads tags without decoding
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            tags = {k.lower(): v for k, v in container.metadata.items()}
+            for stream in container.streams.audio[:1]:
+                tags = {**{k.lower(): v for k, v in stream.metadata.items()}, **tags}
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError):
+        tags = {}
+    clock = tags.get("creation_time") if _CLOCK.fullmatch(tags.get("creation_time", "")) else None
+    for key in ("creation_time", "date"):
+        if tags.get(key):
+            when = _parse_time(tags[key], clock if key == "date" else None)
+            if when and _plausible(when):
+                return when.isoformat(timespec="seconds"), "metadata"
+    when = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    return (when.isoformat(timespec="seconds"), "file time") if _plausible(when) else (None, None)

@@ -30,6 +30,8 @@ class Source:
     filename: str
     sha256: str
     duration_s: float
+    recorded_at: str | None = None  # ISO 8601, from the file's own metadata or else its modification time
+    recorded_at_from: str | None = None  # "metadata" or "file time"
 
 
 @dataclass

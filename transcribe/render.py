@@ -9,7 +9,7 @@ import io
 import json
 import re
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import IO
@@ -19,7 +19,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
-from .records import Transcript
+from .records import Source, Transcript
 
 LOW_CONFIDENCE = 0.5
 # Named styles used in the document; tests check each exists in the rendered file.
@@ -59,6 +59,15 @@ def format_duration(seconds: float) -> str:
     total = int(round(seconds))
     h, m, s = total // 3600, total % 3600 // 60, total % 60
     return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
+
+
+def format_recorded(source: Source) -> str:
+    """'12 March 2026, 10:15 (from the recording)': where the time is the file's, say it needs checking."""
+    if not source.recorded_at:
+        return "unknown"
+    when = datetime.fromisoformat(source.recorded_at)
+    where = "from the recording" if source.recorded_at_from == "metadata" else "file date: check it"
+    return f"{when:%-d %B %Y, %H:%M} ({where})"
 
 
 def _add_styles(doc) -> None:
@@ -151,6 +160,7 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
     src = transcript.source
     facts = [
         ("Source file", _mask_known_values(src.filename, transcript)),
+        ("Recorded", format_recorded(src)),
         ("Produced on", (generated_on or date.today()).strftime("%-d %B %Y")),
         ("Duration", format_duration(src.duration_s)),
         ("Language", transcript.language),

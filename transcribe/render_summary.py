@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from .records import Transcript
-from .render import format_duration, speaker_display_name
+from .render import format_duration, format_recorded, speaker_display_name
 from .summarise import SECTION_TITLES
 
 THEME_LIMIT = 3
@@ -40,7 +40,9 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
     facts = doc.add_table(rows=0, cols=2, style="Table Grid")
     speakers = "; ".join(
         f"{speaker_display_name(transcript, s['id'])} {s['talk_share']:.0%}" for s in summary["facts"]["speakers"])
-    for key, value in (("Session date", (generated_on or date.today()).strftime("%-d %B %Y") + " (processed)"),
+    session_date = format_recorded(transcript.source) if transcript.source.recorded_at else \
+        (generated_on or date.today()).strftime("%-d %B %Y") + " (processed; recording date unknown)"
+    for key, value in (("Session date", session_date),
                        ("Duration", format_duration(transcript.source.duration_s)),
                        ("Speakers and talk time", speakers or "none detected")):
         cells = facts.add_row().cells

@@ -105,8 +105,13 @@ _DEADLINE = re.compile(
     r"(?:the )?\d{1,2}(?:st|nd|rd|th)?(?: of \w+)?|next appointment|next session|\w+ \d{1,2}(?:st|nd|rd|th)?)|"
     r"tomorrow|today|tonight|this (?:afternoon|week|evening)|next week|end of (?:the )?(?:day|week|month)|"
     r"within (?:a|one|two|three|\d+) (?:days?|weeks?))\b", re.I)
+# Talk about the conversation itself ("I need to remind you", "I have to take it seriously", "I'll note that"),
+# and a bare "do that" agreeing to a task already recorded, are not actions.
 _NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
-                            r"ask you|just|see|go|be)\b", re.I)
+                            r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|"
+                            r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|go|be)\b", re.I)
+# "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
+_OPEN_QUESTION = re.compile(r"^(?:\w+,\s+)?(?:what|why|how|when|where|who|which)\b", re.I)
 
 # Strong cues name the appointment; weak ones ("see you on Tuesday") only confirm it.
 _APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting)", r"book (?:you|it) in(?: for)?",
@@ -135,13 +140,17 @@ RISK_CATEGORIES = {
     "self-harm or suicide": _rx(r"hurt(?:ing)? myself", r"kill myself", r"end it(?: all)?", r"not worth (?:living|it)",
                                 r"suicid\w*", r"overdose", r"cutting", r"self[- ]harm\w*", r"don't want to be here",
                                 r"better off without me"),
-    "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do) (?:him|her|them|someone)", r"threaten\w*",
-                               r"(?:a|the) fight", r"punch\w*", r"assault\w*", r"lost my temper", r"kicked off",
-                               r"get (?:him|her) back", r"revenge"),
+    "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do|sort) (?:him|her|them|someone)(?: out| in)?",
+                               r"threat(?:en\w*|s)?", r"(?:a|the) fight", r"punch\w*", r"assault\w*",
+                               r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge"),
     "weapons": _rx(r"knife", r"knives", r"blade", r"machete", r"gun", r"weapon\w*", r"baseball bat", r"carrying"),
-    "children": _rx(r"social services", r"child protection", r"social worker", r"(?:the|my|his|her) kids?",
-                    r"(?:my|his|her) (?:son|daughter|baby)", r"contact with (?:the|my|his|her) (?:children|kids)",
-                    r"children's services"),
+    # Children are a safeguarding matter where child protection is involved or contact is at stake, not
+    # whenever they are mentioned ("a bit crowded with the kids").
+    "children": _rx(r"social services", r"child protection", r"social workers?", r"children's services",
+                    r"child in need", r"safeguarding", r"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) "
+                    r"(?:children|kids?|son|daughter|baby)", r"in front of (?:the|my|his|her|their) (?:children|kids)",
+                    r"(?:children|kids) (?:were|was) (?:there|present|in the (?:house|room|flat))",
+                    r"unsupervised", r"babysit\w*"),
     "domestic abuse": _rx(r"domestic", r"hit (?:me|her|him)", r"(?:she|he) (?:hit|pushed|grabbed|strangled)",
                           r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
                           r"(?:her|his) ex", r"police were called", r"marac"),
@@ -155,10 +164,11 @@ RISK_CATEGORIES = {
 _NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
                        re.I)
 
+RISK_THEME = "risk and safeguarding"
 THEME_CUES = {
     "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
-    "education, training and employment": _rx(r"job", r"work(?:ing)?", r"shift\w*", r"employ\w*", r"course",
+    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"work(?:ing)?", r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
                                                r"qualification\w*", r"volunteer\w*"),
     "finance and benefits": _rx(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
@@ -167,20 +177,23 @@ THEME_CUES = {
     "relationships and family": _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"mum", r"dad",
                                     r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex"),
     "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
-                 r"subutex", r"buvidal", r"script", r"using", r"clean", r"test(?:ed)? positive", r"gear"),
+                 r"subutex", r"buvidal", r"script", r"using", r"used again", r"relapse\w*", r"clean", r"test(?:ed)? positive",
+                 r"gear"),
     "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans of", r"sober", r"drunk", r"vodka"),
     "physical and mental health": _rx(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
                                       r"meds", r"sleep\w*", r"hospital", r"pain", r"counsell\w*", r"therapy",
-                                      r"stress\w*", r"panic"),
+                                      r"stress\w*", r"panic", r"mood", r"(?:feel|feeling|felt) (?:low|down)",
+                                      r"crisis team"),
     "thinking and behaviour": _rx(r"temper", r"anger", r"angry", r"impulsive", r"triggers?", r"consequences",
-                                  r"think(?:ing)? (?:before|about)", r"walked away", r"calm(?:ed)? down",
+                                  r"think(?:ing)? before", r"without thinking", r"walked away", r"calm(?:ed)? down",
                                   r"coping", r"warning signs"),
-    "attitudes": _rx(r"(?:not|wasn't|isn't) my fault", r"fair", r"blame\w*", r"victim", r"regret\w*",
+    "attitudes": _rx(r"(?:not|wasn't|isn't) my fault", r"(?:not|isn't|wasn't) fair", r"unfair", r"blame\w*", r"victim", r"regret\w*",
                      r"responsib\w*", r"attitude", r"motivat\w*", r"want to change"),
     "licence conditions and compliance": _rx(r"licence", r"conditions?", r"curfew", r"tag", r"exclusion zone",
                                             r"breach\w*", r"recall\w*", r"missed (?:an |the |my )?appointments?",
-                                            r"report(?:ing)?", r"unpaid work", r"order", r"compl\w*"),
-    "risk and safeguarding": re.compile("|".join(p.pattern for p in RISK_CATEGORIES.values()), re.I),
+                                            r"reporting", r"unpaid work", r"(?:community|suspended sentence) order",
+                                            r"complian\w*", r"comply\w*"),
+    RISK_THEME: re.compile("|".join(p.pattern for p in RISK_CATEGORIES.values()), re.I),
 }
 
 
@@ -208,6 +221,9 @@ THEME_EXAMPLES = {
                                           "You missed your last appointment.", "Breaching your licence could mean recall."],
 }
 THEME_SIMILARITY = 0.6  # cosine; set from the tuning sessions, then checked on the held-out ones
+# A theme is reported when at least this many utterances support it: one passing "Fair enough" or "you've
+# kept to your licence" is not a theme of the session. Risk and safeguarding needs only one.
+THEME_MIN_SUPPORT = 2
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
@@ -229,14 +245,33 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _third_person(what: str, owner: str) -> str:
-    """'ring my sister tomorrow' said by the person on probation -> 'ring their sister tomorrow'."""
-    swaps = [(r"\bmy\b", "their"), (r"\bmyself\b", "themselves"), (r"\bme\b", "them"), (r"\bI\b", "they")]
-    if owner == OFFICER:
-        swaps += [(r"\byour\b", "the person's"), (r"\byou\b", "the person on probation")]
-    for pattern, repl in swaps:
-        what = re.sub(pattern, repl, what, flags=re.I)
-    return what.strip(" ,;:")
+_VERB_FORMS = {"'m": 4, " am": 4, "'re": 4, " are": 4, "'ve": 5, " have": 5, "'ll": 6, " will": 6, "'d": 7, " would": 7}
+# First or second person -> index into (subject, object, possessive, reflexive, +is, +has, +will, +would).
+_PRONOUNS = {"i": 0, "me": 1, "my": 2, "myself": 3, "you": None, "your": 2, "yourself": 3,
+             **{p + v: form for p in ("i", "you") for v, form in _VERB_FORMS.items()}}
+_PRONOUN = re.compile(r"\b(?:(?:i|you)(?:['’](?:m|re|ve|ll|d)|\s+(?:am|are|have|will|would))|myself|yourself|my|me|i|"
+                      r"your|you)\b", re.I)
+
+
+def _third_person(what: str, owner: str, speaker: str) -> str:
+    """Rewrite an action as a note would: 'ring my sister' said by the person on probation -> 'ring their
+    sister'; 'let your GP know how you're feeling' said by the officer -> "let the person on probation's GP
+    know how the person on probation is feeling". The owner is 'they'; the other party is named."""
+    listener = PERSON_ON_PROBATION if speaker == OFFICER else OFFICER
+
+    def replace(m: re.Match) -> str:
+        word = re.sub(r"\s+", " ", m.group().lower().replace("’", "'"))
+        role = speaker if word[0] in "im" else listener
+        form = _PRONOUNS.get(word, 0)
+        if form is None:  # "you": subject at the start of a clause, else object
+            before = what[:m.start()].rstrip().lower()
+            form = 0 if not before or before.endswith((",", "and", "if", "that", "when", "so", "how")) else 1
+        if role == owner:
+            return ("they", "them", "their", "themselves", "they're", "they've", "they'll", "they'd")[form]
+        noun = "the person on probation" if role == PERSON_ON_PROBATION else "the officer"
+        return (noun, noun, noun + "'s", noun, noun + " is", noun + " has", noun + " will", noun + " would")[form]
+
+    return _PRONOUN.sub(replace, what).strip(" ,;:")
 
 
 def _owner_label(owner: str) -> str:
@@ -252,7 +287,7 @@ def extract_actions(transcript: Transcript) -> list[Action]:
     for i, seg in enumerate(transcript.segments):
         speaker_role = roles.get(seg.speaker, "")
         for sentence in _sentences(seg.redacted_text):
-            if sentence.endswith("?") and not _SECOND_PERSON_ACTION.search(sentence):
+            if sentence.endswith("?") and (_OPEN_QUESTION.match(sentence) or not _SECOND_PERSON_ACTION.search(sentence)):
                 continue
             for pattern, owner in ((_FIRST_PERSON_ACTION, speaker_role),
                                    (_SECOND_PERSON_ACTION, OFFICER if speaker_role == PERSON_ON_PROBATION
@@ -264,7 +299,7 @@ def extract_actions(transcript: Transcript) -> list[Action]:
                     continue
                 what = m.group("what").rstrip(" ,")
                 deadline = _DEADLINE.search(what)
-                text = f"{_owner_label(owner)} to {_third_person(what, owner)}"
+                text = f"{_owner_label(owner)} to {_third_person(what, owner, speaker_role)}"
                 key = text.lower()
                 if key in seen:
                     continue
@@ -354,7 +389,7 @@ def extract_themes(transcript: Transcript, embedder=None) -> dict[str, list[Poin
                     hits.setdefault(owner[best], set()).add(i)
     themes = {}
     for theme in THEME_CUES:
-        if theme in hits:
+        if len(hits.get(theme, ())) >= (1 if theme == RISK_THEME else THEME_MIN_SUPPORT):
             themes[theme] = [Point(_shorten(segments[i].redacted_text, 120), *_cite(segments, [i]))
                              for i in sorted(hits[theme])[:MAX_BULLETS]]
     return themes
@@ -418,6 +453,8 @@ def summarise(transcript: Transcript, embedder=None) -> Summary:
     }
     total_talk = sum(s.talk_time_s for s in transcript.speakers) or 1.0
     facts = {
+        "recorded_at": transcript.source.recorded_at,
+        "recorded_at_from": transcript.source.recorded_at_from,
         "duration_s": transcript.source.duration_s,
         "utterances": n,
         "speakers": [{"id": s.id, "role": s.role, "talk_time_s": s.talk_time_s,
