@@ -34,7 +34,7 @@ def main() -> int:
         first = first or transcript
         print(f"{r['id']:24} {'tuning' if r['tuning'] else 'held-out':9} {r['actions'][0]}/{r['actions'][1]:<6} "
               f"{r['risk_flags'][0]}/{r['risk_flags'][1]:<4} {r['themes'][0]}/{r['themes'][1]:<5} "
-              f"{'yes' if r['appointment_exact'] else 'NO':>5} "
+              f"{'yes' if r['appointment_exact'] else 'NO' if r['appointment_heard'] else 'lost':>5} "
               f"{r['role_accuracy']:6.2f} {rtf:5.1f}")
     for group in (True, False):
         sub = [r for r in rows if r["tuning"] == group]
@@ -42,7 +42,7 @@ def main() -> int:
         print(f"{'tuning' if group else 'held-out':9} action recall {g['action_recall']:.2f}, risk-flag recall "
               f"{g['flag_recall']:.2f} ({g['unexpected_flags']} unexpected categories), theme recall "
               f"{g['theme_recall']:.2f}, theme precision {g['theme_precision']:.2f}, appointments exact "
-              f"{g['appointments_exact']}/{len(sub)}")
+              f"{g['appointments_exact']}/{len(sub)} ('lost': the recogniser lost the spoken date or time)")
     # One hour of talk: the first session's utterances repeated.
     hour = first
     factor = max(1, int(3600 / max(hour.source.duration_s, 1)))

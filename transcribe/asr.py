@@ -15,6 +15,8 @@ from .records import AsrSegment, Audio, Word
 
 logger = logging.getLogger(__name__)
 
+LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
+
 
 @dataclass
 class AsrResult:
@@ -69,6 +71,24 @@ class Recogniser:
         self.compute_type = compute_type
         self.batched = BatchedInferencePipeline(self.model) if opts.batch_size > 1 and opts.vad else None
 
+    def _is_loop(self, seg) -> bool:
+        # Batched decoding has no temperature fallback, so a chunk can come back as one phrase repeated to
+        # the end of the window. Whisper's own test: text that compresses this well is a loop.
+        return self.batched is not None and seg.compression_ratio > LOOP_COMPRESSION_RATIO
+
+    def _redecode(self, audio: Audio, seg, kwargs: dict) -> list:
+        """Decode one looping chunk again, sequentially, with Whisper's temperature fallback."""
+        logger.info("re-decoding a repeating chunk at %.1f-%.1f s", seg.start, seg.end)
+        lo, hi = int(seg.start * audio.sample_rate), int(seg.end * audio.sample_rate)
+        options = {**kwargs, "vad_filter": False, "vad_parameters": None}
+        pieces, _ = self.model.transcribe(audio.samples[lo:hi], **options)
+        pieces = list(pieces)
+        for piece in pieces:  # clip time -> recording time
+            piece.start, piece.end = piece.start + seg.start, piece.end + seg.start
+            for w in piece.words or []:
+                w.start, w.end = w.start + seg.start, w.end + seg.start
+        return pieces
+
     @property
     def name(self) -> str:
         return f"faster-whisper {self.model_dir.name} ({self.device}, {self.compute_type})"
@@ -108,12 +128,13 @@ class Recogniser:
             # The generator does the work: consume it here so time and failures belong to this stage.
             result = []
             for seg in segments:
-                words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word.strip(),
-                              probability=round(w.probability, 4))
-                         for w in (seg.words or []) if w.word.strip()]
-                if words:
-                    result.append(AsrSegment(start=round(seg.start, 3), end=round(seg.end, 3),
-                                             text=seg.text.strip(), words=words))
+                for piece in self._redecode(audio, seg, kwargs) if self._is_loop(seg) else [seg]:
+                    words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word.strip(),
+                                  probability=round(w.probability, 4))
+                             for w in (piece.words or []) if w.word.strip()]
+                    if words:
+                        result.append(AsrSegment(start=round(piece.start, 3), end=round(piece.end, 3),
+                                                 text=piece.text.strip(), words=words))
                 if progress:
                     progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
         except (RuntimeError, ValueError) as e:

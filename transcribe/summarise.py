@@ -109,7 +109,8 @@ _DEADLINE = re.compile(
 # and a bare "do that" agreeing to a task already recorded, are not actions.
 _NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
                             r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|"
-                            r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|go|be)\b", re.I)
+                            r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
+                            r"go (?:through|over|ahead|on|back over)|be)\b", re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
 _OPEN_QUESTION = re.compile(r"^(?:\w+,\s+)?(?:what|why|how|when|where|who|which)\b", re.I)
 
@@ -146,12 +147,14 @@ RISK_CATEGORIES = {
     "weapons": _rx(r"knife", r"knives", r"blade", r"machete", r"gun", r"weapon\w*", r"baseball bat", r"carrying"),
     # Children are a safeguarding matter where child protection is involved or contact is at stake, not
     # whenever they are mentioned ("a bit crowded with the kids").
-    "children": _rx(r"social services", r"child protection", r"social workers?", r"children's services",
+    "children": _rx(r"social services?", r"child protection", r"social workers?", r"children's services?",
                     r"child in need", r"safeguarding", r"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) "
                     r"(?:children|kids?|son|daughter|baby)", r"in front of (?:the|my|his|her|their) (?:children|kids)",
                     r"(?:children|kids) (?:were|was) (?:there|present|in the (?:house|room|flat))",
-                    r"unsupervised", r"babysit\w*"),
-    "domestic abuse": _rx(r"domestic", r"hit (?:me|her|him)", r"(?:she|he) (?:hit|pushed|grabbed|strangled)",
+                    r"(?:children|kids) (?:saw|heard|witnessed|see|hear)", r"(?:children|kids) (?:are|were|is|being) "
+                    r"(?:safe|at risk)", r"unsupervised", r"babysit\w*"),
+    "domestic abuse": _rx(r"domestic", r"hit (?:me|her|him)",
+                          r"(?:i|she|he) (?:hit|pushed|shoved|grabbed|strangled|choked|slapped|kicked) (?:me|her|him)",
                           r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
                           r"(?:her|his) ex", r"police were called", r"marac"),
     "missed medication": _rx(r"(?:stopped|not|haven't been|forgot(?:ten)?(?: to take)?) (?:taking )?(?:my )?"
@@ -159,8 +162,11 @@ RISK_CATEGORIES = {
                              r"(?:meds?|medication|tablets?|pills?)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
     "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
                    r"had a (?:drink|drinks|few drinks|bit of a drink|smoke|line)", r"been drinking", r"started drinking",
-                   r"took (?:some|a bit of)", r"slipped up", r"bought some"),
+                   r"took (?:some|a bit of)", r"slipped up", r"bought some",
+                   r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|couple of|few) (?:cans|pints|shots|bottles)"),
 }
+_NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
+                        r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
                        re.I)
 
@@ -168,7 +174,7 @@ RISK_THEME = "risk and safeguarding"
 THEME_CUES = {
     "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
-    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"work(?:ing)?", r"shift\w*", r"employ\w*", r"course",
+    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"(?<!unpaid )work(?:ing)?(?! coach)", r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
                                                r"qualification\w*", r"volunteer\w*"),
     "finance and benefits": _rx(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
@@ -320,22 +326,23 @@ def _tidy_time(text: str) -> str:
 def extract_appointment(transcript: Transcript) -> Appointment | None:
     """The next appointment (date, time, place) as last stated in the session."""
     segments = transcript.segments
-    strong = [i for i, seg in enumerate(segments) if _APPOINTMENT.search(seg.redacted_text)]
-    weak = [i for i, seg in enumerate(segments) if _APPOINTMENT_WEAK.search(seg.redacted_text)]
+    # Speech recognition glues hyphens onto words ("half -two", "twenty -first"): read them as spaces.
+    texts = [re.sub(r"(?<=\w) -(?=\w)", " ", seg.redacted_text) for seg in segments]
+    strong = [i for i, text in enumerate(texts) if _APPOINTMENT.search(text)]
+    weak = [i for i, text in enumerate(texts) if _APPOINTMENT_WEAK.search(text)]
     found: Appointment | None = None
     for i in strong or weak:
-        seg = segments[i]
-        cue = (_APPOINTMENT if strong else _APPOINTMENT_WEAK).search(seg.redacted_text)
+        cue = (_APPOINTMENT if strong else _APPOINTMENT_WEAK).search(texts[i])
         window = [i] + ([i + 1] if i + 1 < len(segments) else [])
         # Read from the cue on: "Good luck on Thursday. Next appointment is Tuesday..." means Tuesday.
-        text = " ".join(segments[j].redacted_text for j in window)[cue.start():]
+        text = " ".join(texts[j] for j in window)[cue.start():]
         date = _DATE.search(text)
         time = _TIME.search(text)
         place = _PLACE.search(text[time.end():] if time else text) or _PLACE.search(text)
         place_text = (place.group("place") or place.group("here")) if place else None
         if not (date or time):
             continue
-        own = len(seg.redacted_text) - cue.start()
+        own = len(texts[i]) - cue.start()
         ts, idx = _cite(segments, window if (date and date.start() >= own) or (time and time.start() >= own) else [i])
         found = Appointment(date.group().strip() if date else None, _tidy_time(time.group()) if time else None,
                             place_text.strip() if place_text else None, ts, idx)
@@ -343,10 +350,9 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
         # No cue survived recognition ("let's look you in for Wednesday..."): sessions end by agreeing the
         # next appointment, so take the last late utterance that names both a day and a time.
         for i in range(len(segments) - 1, len(segments) * 2 // 3 - 1, -1):
-            text = segments[i].redacted_text
-            date, time = _DATE.search(text), _TIME.search(text)
+            date, time = _DATE.search(texts[i]), _TIME.search(texts[i])
             if date and time:
-                place = _PLACE.search(text)
+                place = _PLACE.search(texts[i])
                 ts, idx = _cite(segments, [i])
                 return Appointment(date.group().strip(), _tidy_time(time.group()),
                                    (place.group("place") or place.group("here")) if place else None, ts, idx)
@@ -354,14 +360,23 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
 
 
 def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
-    """Risk and safeguarding statements, by category, skipping negated ones ("I haven't used")."""
+    """Risk and safeguarding statements, by category, skipping negated ones ("I haven't used") and questions
+    answered no ("Have you been drinking?" "No, nothing."). A question answered otherwise is flagged with
+    its answer cited."""
+    segments = transcript.segments
     flags = []
-    for i, seg in enumerate(transcript.segments):
+    for i, seg in enumerate(segments):
+        reply = next((j for j in range(i + 1, min(i + 3, len(segments))) if segments[j].speaker != seg.speaker), None)
         for sentence in _sentences(seg.redacted_text):
+            cited = [i]
+            if sentence.endswith("?") and reply is not None:
+                if _NO_ANSWER.match(segments[reply].redacted_text):
+                    continue
+                cited.append(reply)
             for category, pattern in RISK_CATEGORIES.items():
                 m = pattern.search(sentence)
                 if m and not _NEGATION.search(sentence[:m.start()]):
-                    ts, idx = _cite(transcript.segments, [i])
+                    ts, idx = _cite(segments, cited)
                     flags.append(RiskFlag(category, _shorten(sentence), ts, idx))
     return flags
 
