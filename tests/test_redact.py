@@ -108,6 +108,12 @@ def test_dates_of_birth_but_not_appointments(redactor):
     assert "Tuesday the 3rd of June at 2pm" in text and "3 May 2024" in text
 
 
+def test_entity_starting_with_punctuation(redactor):
+    """spaCy tags ", morning" as a time here; the bare comma once crashed the decoy trimming."""
+    text = "What hours are they giving you? 25 a week for now, morning mostly. He said there might be more."
+    assert shown(redactor, text) == text
+
+
 def test_times_of_day_are_not_names(redactor):
     """Whisper writes "11 AM"; "Am" is also in the given-name list, so it was once redacted as a person."""
     times = "Wednesday the 10th at 11 AM, or 3 PM on Friday. 9 a.m. suits me."

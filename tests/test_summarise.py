@@ -65,3 +65,24 @@ def test_no_speech_gives_an_empty_note():
 
     summary = summarise(Transcript(Source("x.wav", "0" * 64, 5.0), "en", {}, [], [], []))
     assert summary.actions == [] and summary.appointment is None and summary.notes
+
+
+def test_a_risk_question_answered_no_is_not_a_flag_but_one_answered_otherwise_is():
+    _, summary = note(SESSION + [("SPEAKER_01", "Have you been drinking since Saturday?"),
+                                 ("SPEAKER_00", "No. Nothing since then."),
+                                 ("SPEAKER_01", "Have you had any thoughts of harming yourself?"),
+                                 ("SPEAKER_00", "Sometimes, late at night.")])
+    flags = [(f.category, f.segments) for f in summary.risk_flags]
+    assert flags == [("self-harm or suicide", [11, 12])]
+
+
+def test_advice_for_if_and_when_is_not_a_task():
+    _, summary = note(SESSION + [("SPEAKER_01", "Ring the Samaritans if you need to talk to someone."),
+                                 ("SPEAKER_01", "What could you do next time?")])
+    assert not [a for a in summary.actions if "talk to someone" in a.text or "next time" in a.text]
+
+
+def test_appointment_times_as_recognised():
+    for said, time in [("at 10 .30", "10:30"), ("at half -two", "half two"), ("at 31 o'clock", None)]:
+        _, summary = note(SESSION[:-3] + [("SPEAKER_01", f"Your next appointment is on Friday {said}.")])
+        assert (summary.appointment.date, summary.appointment.time) == ("Friday", time), said

@@ -12,6 +12,7 @@ from .errors import AsrError, ModelError
 from .models import resolve_model_dir
 from .options import AsrOptions
 from .records import AsrSegment, Audio, Word
+from .spelling import british
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +77,30 @@ class Recogniser:
         # the end of the window. Whisper's own test: text that compresses this well is a loop.
         return self.batched is not None and seg.compression_ratio > LOOP_COMPRESSION_RATIO
 
-    def _redecode(self, audio: Audio, seg, kwargs: dict) -> list:
-        """Decode one looping chunk again, sequentially, with Whisper's temperature fallback."""
-        logger.info("re-decoding a repeating chunk at %.1f-%.1f s", seg.start, seg.end)
-        lo, hi = int(seg.start * audio.sample_rate), int(seg.end * audio.sample_rate)
-        options = {**kwargs, "vad_filter": False, "vad_parameters": None}
-        pieces, _ = self.model.transcribe(audio.samples[lo:hi], **options)
+    def _decode_options(self) -> dict:
+        opts = self.options
+        return dict(
+            language=None if opts.language == "auto" else opts.language,
+            beam_size=opts.beam_size,
+            word_timestamps=True,
+            vad_filter=opts.vad,
+            vad_parameters=_vad_parameters(opts, batched=self.batched is not None) if opts.vad else None,
+            # Conditioning on previous text makes Whisper loop on repeated phrases in long recordings.
+            condition_on_previous_text=False,
+            hotwords=" ".join(opts.hotwords) or None,
+        )
+
+    def _redecode(self, audio: Audio, start: float, end: float) -> list:
+        """Decode ``start``-``end`` s again, sequentially, with Whisper's temperature fallback; times are the
+        recording's."""
+        logger.info("re-decoding a repeating chunk at %.1f-%.1f s", start, end)
+        clip = audio.samples[int(start * audio.sample_rate):int(end * audio.sample_rate)]
+        pieces, _ = self.model.transcribe(clip, **{**self._decode_options(), "vad_filter": False, "vad_parameters": None})
         pieces = list(pieces)
         for piece in pieces:  # clip time -> recording time
-            piece.start, piece.end = piece.start + seg.start, piece.end + seg.start
+            piece.start, piece.end = piece.start + start, piece.end + start
             for w in piece.words or []:
-                w.start, w.end = w.start + seg.start, w.end + seg.start
+                w.start, w.end = w.start + start, w.end + start
         return pieces
 
     @property
@@ -107,19 +121,10 @@ class Recogniser:
             AsrError: decoding failed.
         """
         opts = self.options
-        language = None if opts.language == "auto" else opts.language
+        kwargs = self._decode_options()
+        language = kwargs["language"]
         if language and not self.model.model.is_multilingual and language != "en":
             raise ValueError(f"{self.model_dir.name} is English-only; use a multilingual model for {language!r}")
-        kwargs = dict(
-            language=language,
-            beam_size=opts.beam_size,
-            word_timestamps=True,
-            vad_filter=opts.vad,
-            vad_parameters=_vad_parameters(opts, batched=self.batched is not None) if opts.vad else None,
-            # Conditioning on previous text makes Whisper loop on repeated phrases in long recordings.
-            condition_on_previous_text=False,
-            hotwords=" ".join(opts.hotwords) or None,
-        )
         try:
             if self.batched is not None:
                 segments, info = self.batched.transcribe(audio.samples, batch_size=opts.batch_size, **kwargs)
@@ -127,14 +132,15 @@ class Recogniser:
                 segments, info = self.model.transcribe(audio.samples, **kwargs)
             # The generator does the work: consume it here so time and failures belong to this stage.
             result = []
+            spell = british if opts.british_spelling and info.language == "en" else str
             for seg in segments:
-                for piece in self._redecode(audio, seg, kwargs) if self._is_loop(seg) else [seg]:
-                    words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word.strip(),
+                for piece in self._redecode(audio, seg.start, seg.end) if self._is_loop(seg) else [seg]:
+                    words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=spell(w.word.strip()),
                                   probability=round(w.probability, 4))
                              for w in (piece.words or []) if w.word.strip()]
                     if words:
                         result.append(AsrSegment(start=round(piece.start, 3), end=round(piece.end, 3),
-                                                 text=piece.text.strip(), words=words))
+                                                 text=spell(piece.text.strip()), words=words))
                 if progress:
                     progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
         except (RuntimeError, ValueError) as e:

@@ -25,6 +25,7 @@ class AsrOptions:
             because far-field and quiet speakers (the person across the desk) were dropped at 0.5.
         hotwords: glossary terms that bias decoding (names of local services, drug names...).
         cpu_threads: CTranslate2 intra-op threads on CPU; 0 lets it decide.
+        british_spelling: write English transcripts with British spelling ("licence", "jobcentre", "mum").
     """
 
     model: str = "whisper-base"
@@ -37,6 +38,7 @@ class AsrOptions:
     vad_threshold: float = 0.3
     hotwords: tuple[str, ...] = ()
     cpu_threads: int = 0
+    british_spelling: bool = True
 
 
 @dataclass(frozen=True)

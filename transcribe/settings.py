@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     vad: bool = True
     vad_threshold: float = Field(default=0.3, gt=0, lt=1)
     cpu_threads: int = Field(default=0, ge=0)
+    british_spelling: bool = Field(default=True, description="British spelling in English transcripts")
     glossary: Path | None = Field(default=None, description="text file of hotwords, one term per line")
     min_speakers: int = Field(default=1, ge=1)
     max_speakers: int = Field(default=4, ge=1)
@@ -63,7 +64,8 @@ class Settings(BaseSettings):
         return PipelineOptions(
             asr=AsrOptions(model=s.asr_model, device=s.device, compute_type=s.compute_type, language=s.language,
                            beam_size=s.beam_size, batch_size=s.asr_batch_size, vad=s.vad, vad_threshold=s.vad_threshold,
-                           hotwords=load_glossary(s.glossary) if s.glossary else (), cpu_threads=s.cpu_threads),
+                           hotwords=load_glossary(s.glossary) if s.glossary else (), cpu_threads=s.cpu_threads,
+                           british_spelling=s.british_spelling),
             diarise=DiariseOptions(min_speakers=s.min_speakers, max_speakers=s.max_speakers,
                                    segmentation_step=s.segmentation_step,
                                    clustering_threshold=s.clustering_threshold, device=s.device),

@@ -127,9 +127,9 @@ _DATE = re.compile(
     rf"\b(?:(?:next|this|on)\s+)?{_WEEKDAY}(?:,?\s+(?:the\s+)?(?:{_ORDINAL}|\d{{1,2}})(?:\s+of\s+{_MONTH})?)?"
     rf"|\b(?:the\s+)?{_ORDINAL}(?:\s+of\s+{_MONTH})?|\b{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL}|\d{{1,2}})"
     r"|\btomorrow\b|\bnext week\b|\bin (?:two|three|four|2|3|4) weeks(?:'|’)? time\b", re.I)
-_HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+_HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|1[0-2]|0?[1-9])"
 _TIME = re.compile(
-    r"\b(?:\d{1,2}(?::\d{2})?\s*[ap]\s?\.?\s?m\b\.?|\d{1,2}:\d{2}"
+    r"\b(?:(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s*[ap]\s?\.?\s?m\b\.?|(?:[01]?\d|2[0-3]):[0-5]\d"
     rf"|half (?:past )?{_HOUR_WORDS}|quarter (?:past|to) {_HOUR_WORDS}|{_HOUR_WORDS}\s+o\s*['’]?\s*clock"
     rf"|noon|midday|(?<=at ){_HOUR_WORDS}(?:\s+(?:thirty|fifteen|forty-five|\d{{2}}))?)(?!\w)", re.I)
 _VENUE_WORDS = r"(?:office|centre|center|hub|building|station|court|clinic|reception|library|cafe|café)"
@@ -138,9 +138,9 @@ _PLACE = re.compile(
     rf"|the\s+(?:\w+\s+)?{_VENUE_WORDS})|\b(?P<here>here|same place|the usual place)\b")
 
 RISK_CATEGORIES = {
-    "self-harm or suicide": _rx(r"hurt(?:ing)? myself", r"kill myself", r"end it(?: all)?", r"not worth (?:living|it)",
-                                r"suicid\w*", r"overdose", r"cutting", r"self[- ]harm\w*", r"don't want to be here",
-                                r"better off without me"),
+    "self-harm or suicide": _rx(r"(?:hurt|harm|kill)(?:ing)? (?:myself|yourself)", r"end(?:ing)? (?:it all|it|my life)",
+                                r"take my (?:own )?life", r"not worth (?:living|it)", r"suicid\w*", r"overdose",
+                                r"cutting", r"self[- ]harm\w*", r"don't want to be here", r"better off without me"),
     "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do|sort) (?:him|her|them|someone)(?: out| in)?",
                                r"threat(?:en\w*|s)?", r"(?:a|the) fight", r"punch\w*", r"assault\w*",
                                r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge"),
@@ -163,7 +163,9 @@ RISK_CATEGORIES = {
     "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
                    r"had a (?:drink|drinks|few drinks|bit of a drink|smoke|line)", r"been drinking", r"started drinking",
                    r"took (?:some|a bit of)", r"slipped up", r"bought some",
-                   r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|couple of|few) (?:cans|pints|shots|bottles)"),
+                   r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|couple of|few) (?:cans|pints|shots|bottles)",
+                   r"smoked (?:a bit (?:of|on) |some )?(?:weed|cannabis|spice|crack|heroin|gear)",
+                   r"test (?:was|is|came back) positive", r"positive (?:drug )?test", r"positive for \w+"),
 }
 _NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
                         r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
@@ -301,6 +303,8 @@ def extract_actions(transcript: Transcript) -> list[Action]:
                 m = pattern.search(sentence)
                 if not m or _NOT_AN_ACTION.match(m.group("what")) or len(m.group("what").split()) < 2:
                     continue
+                if re.search(r"\b(?:if|when|unless|in case)\s*$", sentence[:m.start()], re.I):
+                    continue  # "ring them if you need to talk to someone" is advice, not a task
                 if not owner:
                     continue
                 what = m.group("what").rstrip(" ,")
@@ -316,6 +320,11 @@ def extract_actions(transcript: Transcript) -> list[Action]:
     return actions
 
 
+def _tidy_date(text: str) -> str:
+    """'on Friday' -> 'Friday' ('next' and 'this' are kept: they change the date)."""
+    return re.sub(r"^on\s+", "", text.strip(), flags=re.I)
+
+
 def _tidy_time(text: str) -> str:
     """'3 p .m.' -> '3 pm', "10 o 'clock" -> "10 o'clock" (speech recognition spacing)."""
     text = re.sub(r"(?<=[\d\s])([ap])\s?\.?\s?m\b\.?", lambda m: m.group(1).lower() + "m", text, flags=re.I)
@@ -327,7 +336,9 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
     """The next appointment (date, time, place) as last stated in the session."""
     segments = transcript.segments
     # Speech recognition glues hyphens onto words ("half -two", "twenty -first"): read them as spaces.
-    texts = [re.sub(r"(?<=\w) -(?=\w)", " ", seg.redacted_text) for seg in segments]
+    # "10 .30" is half past ten.
+    texts = [re.sub(r"\b(\d{1,2}) ?[.:] ?(\d{2})\b", r"\1:\2", re.sub(r"(?<=\w) -(?=\w)", " ", seg.redacted_text))
+             for seg in segments]
     strong = [i for i, text in enumerate(texts) if _APPOINTMENT.search(text)]
     weak = [i for i, text in enumerate(texts) if _APPOINTMENT_WEAK.search(text)]
     found: Appointment | None = None
@@ -344,7 +355,7 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
             continue
         own = len(texts[i]) - cue.start()
         ts, idx = _cite(segments, window if (date and date.start() >= own) or (time and time.start() >= own) else [i])
-        found = Appointment(date.group().strip() if date else None, _tidy_time(time.group()) if time else None,
+        found = Appointment(_tidy_date(date.group()) if date else None, _tidy_time(time.group()) if time else None,
                             place_text.strip() if place_text else None, ts, idx)
     if found is None:
         # No cue survived recognition ("let's look you in for Wednesday..."): sessions end by agreeing the
@@ -354,7 +365,7 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
             if date and time:
                 place = _PLACE.search(texts[i])
                 ts, idx = _cite(segments, [i])
-                return Appointment(date.group().strip(), _tidy_time(time.group()),
+                return Appointment(_tidy_date(date.group()), _tidy_time(time.group()),
                                    (place.group("place") or place.group("here")) if place else None, ts, idx)
     return found
 

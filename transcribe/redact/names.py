@@ -104,8 +104,8 @@ def _nlp():
 
 
 def _is_decoy(value: str) -> bool:
-    lower = value.lower().strip(" .,'’")
-    return lower in DECOYS or lower.split()[0] in DECOYS and len(lower.split()) == 1
+    lower = value.lower().strip(" .,'’-")
+    return not lower or lower in DECOYS  # bare punctuation ("'", "-") is trimmed like a decoy word
 
 
 def _trim_decoy_words(value: str, start: int) -> tuple[str, int]:
