@@ -30,7 +30,8 @@ def _norm(text: str | None) -> str:
         suffix = "st" if n % 10 == 1 and n != 11 else "nd" if n % 10 == 2 and n != 12 else \
             "rd" if n % 10 == 3 and n != 13 else "th"
         text = re.sub(rf"\b{word}\b", f"{n}{suffix}", text)
-    text = re.sub(r"\b(\d{1,2}) thirty\b", r"\1:30", text)  # "ten thirty" = "10 .30" = "10:30"
+    for word, minutes in (("fifteen", "15"), ("thirty", "30"), ("forty five", "45")):  # "ten thirty" = "10:30"
+        text = re.sub(rf"\b(\d{{1,2}}) {word}\b", rf"\1:{minutes}", text.replace("forty-five", "forty five"))
     text = re.sub(r"\b(\d{1,2}) ?[.:] ?(\d{2})\b", r"\1:\2", text)
     return re.sub(r"\s+", " ", text).strip(" .,")
 

@@ -1,8 +1,8 @@
-"""Quality bar (issue 4): twelve synthesised supervision sessions (tests/data/sessions, two espeak-ng voices)
+"""Quality bar (issue 4): fifteen synthesised supervision sessions (tests/data/sessions, two espeak-ng voices)
 through the whole pipeline; the note must recover the scripted actions, risk flags, themes, appointment and
 roles, and raise no risk category the script does not contain.
 
-Sessions s1-s9 were used while developing the summariser; s10-s12 were written after the last change to it
+Sessions s1-s12 were used while developing the summariser; s13-s15 were written after the last change to it
 and held out. Both groups must pass.
 """
 
