@@ -30,6 +30,9 @@ def _norm(text: str | None) -> str:
         suffix = "st" if n % 10 == 1 and n != 11 else "nd" if n % 10 == 2 and n != 12 else \
             "rd" if n % 10 == 3 and n != 13 else "th"
         text = re.sub(rf"\b{word}\b", f"{n}{suffix}", text)
+    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)  # "monday 6" = "monday 6th"
+    text = re.sub(r"\bquarter past (\d{1,2})\b", r"\1:15", text)
+    text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
     for word, minutes in (("fifteen", "15"), ("thirty", "30"), ("forty five", "45")):  # "ten thirty" = "10:30"
         text = re.sub(rf"\b(\d{{1,2}}) {word}\b", rf"\1:{minutes}", text.replace("forty-five", "forty five"))
     text = re.sub(r"\b(\d{1,2}) ?[.:] ?(\d{2})\b", r"\1:\2", text)
@@ -38,7 +41,7 @@ def _norm(text: str | None) -> str:
 
 def _squash(text: str) -> str:
     """Compare words without spaces: speech recognition writes "pay slip" for "payslip", "key worker"..."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return re.sub(r"[^a-z0-9]", "", text.lower().replace("practise", "practice"))
 
 
 def score(session: dict, transcript) -> dict:
@@ -72,7 +75,9 @@ def score(session: dict, transcript) -> dict:
         "actions": (len(found_actions), len(expected["actions"])),
         "missed_actions": [e for e in expected["actions"] if e not in found_actions],
         "risk_flags": (len(found_flags), len(expected["risk_flags"])),
-        "unexpected_flags": sorted(categories - set(expected["risk_flags"])),
+        # Domestic abuse is violence too: "I grabbed her arm" flagged as violence is not a false alarm there.
+        "unexpected_flags": sorted(categories - set(expected["risk_flags"])
+                                   - ({"threats or violence"} if "domestic abuse" in expected["risk_flags"] else set())),
         "appointment_exact": appointment_exact, "appointment_heard": appointment_heard, "appointment": appointment,
         "themes": (len(set(expected["themes"]) & set(summary["themes"])), len(expected["themes"])),
         "themes_reported": len(summary["themes"]),

@@ -167,3 +167,13 @@ def test_summary_docx_is_a_redacted_crissa_note(two_speaker_run):
     data = json.loads(outputs.transcript_json.read_text())
     assert set(data["summary"]) >= {"crissa", "themes", "actions", "appointment", "risk_flags", "facts"}
     assert stat.S_IMODE(outputs.summary_docx.stat().st_mode) == 0o600
+
+
+def test_session_date_comes_from_the_recordings_metadata(pipeline, jfk_wav, tmp_path, ffmpeg_exe):
+    from transcribe.render import docx_text
+
+    m4a = convert(ffmpeg_exe, jfk_wav, tmp_path / "session.m4a", "-metadata", "creation_time=2026-03-12T10:15:00Z")
+    transcript, outputs = pipeline.run(m4a, tmp_path / "out")
+    assert transcript.summary["facts"]["recorded_at"] == "2026-03-12T10:15:00+00:00"
+    assert "Session date\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.summary_docx.read_bytes())
+    assert "Recorded\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.transcript_docx.read_bytes())

@@ -86,3 +86,18 @@ def test_appointment_times_as_recognised():
     for said, time in [("at 10 .30", "10:30"), ("at half -two", "half two"), ("at 31 o'clock", None)]:
         _, summary = note(SESSION[:-3] + [("SPEAKER_01", f"Your next appointment is on Friday {said}.")])
         assert (summary.appointment.date, summary.appointment.time) == ("Friday", time), said
+
+
+def test_hitting_someone_is_violence_and_domestic_abuse_when_a_partner_is_involved():
+    _, summary = note(SESSION + [("SPEAKER_00", "A lad at the bus stop started on me. I nearly hit him.")])
+    assert [f.category for f in summary.risk_flags] == ["threats or violence"]
+    _, summary = note(SESSION + [("SPEAKER_00", "Me and my girlfriend had a row."),
+                                 ("SPEAKER_01", "What happened?"),
+                                 ("SPEAKER_00", "I grabbed her arm when she tried to walk off.")])
+    assert [f.category for f in summary.risk_flags] == ["domestic abuse"]
+
+
+def test_child_protection_conditions_are_flagged():
+    _, summary = note(SESSION + [("SPEAKER_01", "Until social care have looked at it, you must not be alone "
+                                                "with the children.")])
+    assert [f.category for f in summary.risk_flags] == ["children"]

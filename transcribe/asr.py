@@ -95,8 +95,8 @@ class Recogniser:
         recording's."""
         logger.info("re-decoding a repeating chunk at %.1f-%.1f s", start, end)
         clip = audio.samples[int(start * audio.sample_rate):int(end * audio.sample_rate)]
-        pieces, _ = self.model.transcribe(clip, **{**self._decode_options(), "vad_filter": False, "vad_parameters": None})
-        pieces = list(pieces)
+        options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
+        pieces = list(self.model.transcribe(clip, **options)[0])
         for piece in pieces:  # clip time -> recording time
             piece.start, piece.end = piece.start + start, piece.end + start
             for w in piece.words or []:

@@ -108,7 +108,7 @@ _DEADLINE = re.compile(
 # Talk about the conversation itself ("I need to remind you", "I have to take it seriously", "I'll note that"),
 # and a bare "do that" agreeing to a task already recorded, are not actions.
 _NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
-                            r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|"
+                            r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|know\b|"
                             r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
                             r"go (?:through|over|ahead|on|back over)|be)\b", re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
@@ -137,25 +137,29 @@ _PLACE = re.compile(
     rf"\b(?:at|in)\s+(?P<place>(?:the\s+)?(?:\[[A-Z ]+\d+\]|[A-Z][\w']+)(?:\s+[A-Z][\w']+)?(?:\s+{_VENUE_WORDS})?"
     rf"|the\s+(?:\w+\s+)?{_VENUE_WORDS})|\b(?P<here>here|same place|the usual place)\b")
 
+_PHYSICAL = _rx(r"(?:hit|pushed|shoved|grabbed|strangled|choked|slapped|kicked|headbutted) (?:me|her|him)")
 RISK_CATEGORIES = {
     "self-harm or suicide": _rx(r"(?:hurt|harm|kill)(?:ing)? (?:myself|yourself)", r"end(?:ing)? (?:it all|it|my life)",
                                 r"take my (?:own )?life", r"not worth (?:living|it)", r"suicid\w*", r"overdose",
                                 r"cutting", r"self[- ]harm\w*", r"don't want to be here", r"better off without me"),
     "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do|sort) (?:him|her|them|someone)(?: out| in)?",
                                r"threat(?:en\w*|s)?", r"(?:a|the) fight", r"punch\w*", r"assault\w*",
-                               r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge"),
+                               r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge",
+                               _PHYSICAL.pattern),
     "weapons": _rx(r"knife", r"knives", r"blade", r"machete", r"gun", r"weapon\w*", r"baseball bat", r"carrying"),
     # Children are a safeguarding matter where child protection is involved or contact is at stake, not
     # whenever they are mentioned ("a bit crowded with the kids").
     "children": _rx(r"social services?", r"child protection", r"social workers?", r"children's services?",
-                    r"child in need", r"safeguarding", r"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) "
-                    r"(?:children|kids?|son|daughter|baby)", r"in front of (?:the|my|his|her|their) (?:children|kids)",
+                    r"(?:children's )?social care", r"child in need", r"safeguarding",
+                    r"alone with (?:the |my |his |her |their )?(?:children|kids|boys|girls)",
+                    r"(?:children|kids) (?:are |were )?involved",
+                    r"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) (?:children|kids?|son|daughter|baby)", r"in front of (?:the|my|his|her|their) (?:children|kids)",
                     r"(?:children|kids) (?:were|was) (?:there|present|in the (?:house|room|flat))",
                     r"(?:children|kids) (?:saw|heard|witnessed|see|hear)", r"(?:children|kids) (?:are|were|is|being) "
                     r"(?:safe|at risk)", r"unsupervised", r"babysit\w*"),
-    "domestic abuse": _rx(r"domestic", r"hit (?:me|her|him)",
-                          r"(?:i|she|he) (?:hit|pushed|shoved|grabbed|strangled|choked|slapped|kicked) (?:me|her|him)",
-                          r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
+    # Hitting or grabbing someone is violence; it is domestic abuse where a partner is in the conversation
+    # (see _PARTNER), or when said so.
+    "domestic abuse": _rx(r"domestic", r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
                           r"(?:her|his) ex", r"police were called", r"marac"),
     "missed medication": _rx(r"(?:stopped|not|haven't been|forgot(?:ten)?(?: to take)?) (?:taking )?(?:my )?"
                              r"(?:meds?|medication|tablets?|pills?|script|prescription)", r"ran out of (?:my )?"
@@ -167,6 +171,8 @@ RISK_CATEGORIES = {
                    r"smoked (?:a bit (?:of|on) |some )?(?:weed|cannabis|spice|crack|heroin|gear)",
                    r"test (?:was|is|came back) positive", r"positive (?:drug )?test", r"positive for \w+"),
 }
+_PARTNER = _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
+              r"fianc[ée]e?", r"relationship")
 _NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
                         r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
@@ -176,7 +182,8 @@ RISK_THEME = "risk and safeguarding"
 THEME_CUES = {
     "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
-    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"(?<!unpaid )work(?:ing)?(?! coach)", r"shift\w*", r"employ\w*", r"course",
+    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"(?<!unpaid )work(?:ing)?(?! coach)",
+                                               r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
                                                r"qualification\w*", r"volunteer\w*"),
     "finance and benefits": _rx(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
@@ -295,7 +302,8 @@ def extract_actions(transcript: Transcript) -> list[Action]:
     for i, seg in enumerate(transcript.segments):
         speaker_role = roles.get(seg.speaker, "")
         for sentence in _sentences(seg.redacted_text):
-            if sentence.endswith("?") and (_OPEN_QUESTION.match(sentence) or not _SECOND_PERSON_ACTION.search(sentence)):
+            if sentence.endswith("?") and (_OPEN_QUESTION.match(sentence)
+                                           or not _SECOND_PERSON_ACTION.search(sentence)):
                 continue
             for pattern, owner in ((_FIRST_PERSON_ACTION, speaker_role),
                                    (_SECOND_PERSON_ACTION, OFFICER if speaker_role == PERSON_ON_PROBATION
@@ -384,11 +392,14 @@ def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
                 if _NO_ANSWER.match(segments[reply].redacted_text):
                     continue
                 cited.append(reply)
-            for category, pattern in RISK_CATEGORIES.items():
-                m = pattern.search(sentence)
-                if m and not _NEGATION.search(sentence[:m.start()]):
-                    ts, idx = _cite(segments, cited)
-                    flags.append(RiskFlag(category, _shorten(sentence), ts, idx))
+            found = [c for c, pattern in RISK_CATEGORIES.items()
+                     if (m := pattern.search(sentence)) and not _NEGATION.search(sentence[:m.start()])]
+            partner_near = any(_PARTNER.search(segments[j].redacted_text) for j in range(max(0, i - 3), i + 1))
+            if "threats or violence" in found and "domestic abuse" not in found and _PHYSICAL.search(sentence) \
+                    and partner_near:
+                found[found.index("threats or violence")] = "domestic abuse"
+            ts, idx = _cite(segments, cited)
+            flags += [RiskFlag(category, _shorten(sentence), ts, idx) for category in found]
     return flags
 
 
