@@ -187,3 +187,17 @@ def test_a_leaking_document_is_never_written(tmp_path):
     with pytest.raises(LeakError, match="NHS_NUMBER pattern; nothing was published|failed the leak check"):
         write_outputs(transcript, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_subtitle_timings_are_not_read_as_identifiers(tmp_path):
+    """"Neither did I." followed by a cue at 00:00:10 once read as the case reference "I000010", and the
+    whole recording failed the leak check."""
+    from transcribe.pipeline import write_outputs
+    from transcribe.records import Segment, Source, Transcript, Word
+
+    segments = [Segment(start, start + 0.7, "SPEAKER_00", text, [Word(start, start + 0.7, text, 0.9, "SPEAKER_00")],
+                        redacted_text=text)
+                for start, text in ((9.97, "Neither did I."), (10.89, "Okay."))]
+    transcript = Transcript(Source("x.wav", "0" * 64, 12.0), "en", {"asr": "a", "diarisation": "d"}, [], [], segments)
+    outputs = write_outputs(transcript, tmp_path / "out")
+    assert "00:00:10.890 --> 00:00:11.590" in (outputs.directory / "transcript.vtt").read_text()

@@ -1,9 +1,9 @@
-"""Quality bar (issue 4): fifteen synthesised supervision sessions (tests/data/sessions, two espeak-ng voices)
+"""Quality bar (issue 4): eighteen synthesised supervision sessions (tests/data/sessions, two espeak-ng voices)
 through the whole pipeline; the note must recover the scripted actions, risk flags, themes, appointment and
 roles, and raise no risk category the script does not contain.
 
-Sessions s1-s12 were used while developing the summariser; s13-s15 were written after the last change to it
-and held out. Both groups must pass.
+Sessions s1-s15 were used while developing the summariser; s16-s18 were written afterwards by a separate
+writer who never saw the summariser's code, and held out. Both groups must pass.
 """
 
 import pytest

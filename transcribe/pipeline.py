@@ -20,7 +20,7 @@ from .align import build_utterances, speaker_talk_times
 from .audio import decode_audio, describe_source
 from .embed import SentenceEmbedder
 from .errors import RenderError
-from .exports import EXPORTS
+from .exports import EXPORTS, spoken_text
 from .options import PipelineOptions
 from .records import Transcript
 from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
@@ -231,7 +231,7 @@ def write_outputs(transcript: Transcript, directory: Path) -> Outputs:
     render_summary_docx(transcript, summary_buffer)
     exports = {name: render(transcript).encode() for name, render in EXPORTS.items()}
     shared_text = "\n".join([docx_text(buffer.getvalue()), docx_text(summary_buffer.getvalue()),
-                             *(data.decode() for data in exports.values())])
+                             *(spoken_text(data.decode()) for data in exports.values())])
     problems = check_for_leaks(shared_text, transcript_originals(transcript.segments, transcript.redactions))
     if problems:
         raise LeakError(f"the shared documents failed the leak check ({len(problems)} finding(s): "
