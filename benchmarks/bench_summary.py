@@ -38,6 +38,8 @@ def main() -> int:
               f"{r['role_accuracy']:6.2f} {rtf:5.1f}")
     for group in (True, False):
         sub = [r for r in rows if r["tuning"] == group]
+        if not sub:
+            continue
         g = group_scores(sub)
         print(f"{'tuning' if group else 'held-out':9} action recall {g['action_recall']:.2f}, risk-flag recall "
               f"{g['flag_recall']:.2f} ({g['unexpected_flags']} unexpected categories), theme recall "

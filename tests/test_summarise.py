@@ -101,3 +101,10 @@ def test_child_protection_conditions_are_flagged():
     _, summary = note(SESSION + [("SPEAKER_01", "Until social care have looked at it, you must not be alone "
                                                 "with the children.")])
     assert [f.category for f in summary.risk_flags] == ["children"]
+
+
+def test_passive_suicidal_thoughts_and_officer_referrals():
+    _, summary = note(SESSION + [("SPEAKER_00", "Some nights I think they'd all be better off if I just wasn't here."),
+                                 ("SPEAKER_01", "I want to refer you to the NHS gambling clinic.")])
+    assert [f.category for f in summary.risk_flags] == ["self-harm or suicide"]
+    assert any(a.owner == "officer" and "gambling clinic" in a.text for a in summary.actions)

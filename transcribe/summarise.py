@@ -94,7 +94,9 @@ _SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", 
                r"agreed", r"the plan is", r"overall")
 
 _FIRST_PERSON_ACTION = re.compile(
-    r"\b(?:i'll|i will|i'm going to|i am going to|i need to|i've got to|i have to|i must|i'm gonna|let me)\s+"
+    r"\b(?:i'll|i will|i'm going to|i am going to|i need to|i've got to|i have to|i must|i'm gonna|let me|"
+    r"i(?:'d| would) like to(?= refer| book| arrange| contact| ring| call| write| send)|"
+    r"i want to(?= refer| book| arrange| contact| ring| call| write| send))\s+"
     r"(?P<what>[^.?!]+)", re.I)
 _SECOND_PERSON_ACTION = re.compile(
     r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|i want you to|"
@@ -141,7 +143,9 @@ _PHYSICAL = _rx(r"(?:hit|pushed|shoved|grabbed|strangled|choked|slapped|kicked|h
 RISK_CATEGORIES = {
     "self-harm or suicide": _rx(r"(?:hurt|harm|kill)(?:ing)? (?:myself|yourself)", r"end(?:ing)? (?:it all|it|my life)",
                                 r"take my (?:own )?life", r"not worth (?:living|it)", r"suicid\w*", r"overdose",
-                                r"cutting", r"self[- ]harm\w*", r"don't want to be here", r"better off without me"),
+                                r"cutting", r"self[- ]harm\w*", r"don't want to (?:be here|be alive|wake up)",
+                                r"better off (?:without me|if i (?:just )?(?:wasn't|weren't) (?:here|around))",
+                                r"want (?:it all|everything) to stop", r"no point (?:in )?(?:living|going on)"),
     "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do|sort) (?:him|her|them|someone)(?: out| in)?",
                                r"threat(?:en\w*|s)?", r"(?:a|the) fight", r"punch\w*", r"assault\w*",
                                r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge",
