@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary lint clean
+.PHONY: setup models run test bench bench-redact bench-summary bench-risk lint clean
 
 setup: $(STAMP) models
 
@@ -44,6 +44,9 @@ bench-redact: setup
 
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py
+
+bench-risk: $(STAMP)
+	$(BIN)/python benchmarks/bench_risk.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check transcribe workers tests benchmarks

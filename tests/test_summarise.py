@@ -108,3 +108,8 @@ def test_passive_suicidal_thoughts_and_officer_referrals():
                                  ("SPEAKER_01", "I want to refer you to the NHS gambling clinic.")])
     assert [f.category for f in summary.risk_flags] == ["self-harm or suicide"]
     assert any(a.owner == "officer" and "gambling clinic" in a.text for a in summary.actions)
+
+
+def test_medication_not_taken_is_flagged():
+    _, summary = note(SESSION + [("SPEAKER_00", "I've not taken my meds for about two weeks.")])
+    assert [f.category for f in summary.risk_flags] == ["missed medication"]

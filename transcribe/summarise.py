@@ -165,7 +165,8 @@ RISK_CATEGORIES = {
     # (see _PARTNER), or when said so.
     "domestic abuse": _rx(r"domestic", r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
                           r"(?:her|his) ex", r"police were called", r"marac"),
-    "missed medication": _rx(r"(?:stopped|not|haven't been|forgot(?:ten)?(?: to take)?) (?:taking )?(?:my )?"
+    "missed medication": _rx(r"(?:stopped|not|haven't|hasn't|haven't been|forgot(?:ten)?(?: to take)?) "
+                             r"(?:taking |taken |been taking )?(?:my |his |her |your )?"
                              r"(?:meds?|medication|tablets?|pills?|script|prescription)", r"ran out of (?:my )?"
                              r"(?:meds?|medication|tablets?|pills?)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
     "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
