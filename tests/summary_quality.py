@@ -27,10 +27,8 @@ def _norm(text: str | None) -> str:
     for n, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
                               "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
                               "seventeenth", "eighteenth", "nineteenth", "twentieth"), 1):
-        suffix = "st" if n % 10 == 1 and n != 11 else "nd" if n % 10 == 2 and n != 12 else \
-            "rd" if n % 10 == 3 and n != 13 else "th"
-        text = re.sub(rf"\b{word}\b", f"{n}{suffix}", text)
-    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)  # "monday 6" = "monday 6th"
+        text = re.sub(rf"\b{word}\b", str(n), text)
+    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)  # "monday 6" = "monday 6th" = "monday sixth"
     text = re.sub(r"\bquarter past (\d{1,2})\b", r"\1:15", text)
     text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
     for word, minutes in (("fifteen", "15"), ("thirty", "30"), ("forty five", "45")):  # "ten thirty" = "10:30"

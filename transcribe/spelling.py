@@ -17,7 +17,7 @@ _STEMS = {
 _SUFFIXED = {
     "counseling": "counselling", "counseled": "counselled", "traveled": "travelled", "traveling": "travelling",
     "canceled": "cancelled", "canceling": "cancelling", "labeled": "labelled", "practicing": "practising",
-    "practiced": "practised", "paycheck": "payslip",
+    "practiced": "practised",
 }
 # -ize/-yze verbs: apologize, realized, organizing, recognizes, criticize, analyze...
 _IZE = re.compile(r"^(apolog|real|organ|recogn|critic|emphas|priorit|summar|minim|maxim|stabil|sympath|"
@@ -26,8 +26,9 @@ _IZE = re.compile(r"^(apolog|real|organ|recogn|critic|emphas|priorit|summar|mini
 
 def _british_word(word: str) -> str:
     lower = word.lower()
-    uk = _SUFFIXED.get(lower) or _STEMS.get(lower) or (_STEMS.get(lower[:-1]) and _STEMS[lower[:-1]] + "s"
-                                                     if lower.endswith("s") else None)
+    uk = _SUFFIXED.get(lower) or _STEMS.get(lower)
+    if uk is None and lower.endswith("s") and lower[:-1] in _STEMS:
+        uk = _STEMS[lower[:-1]] + "s"  # licenses, neighbors
     if uk is None:
         m = _IZE.match(lower)
         if not m:

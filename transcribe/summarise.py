@@ -399,9 +399,8 @@ def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
                 cited.append(reply)
             found = [c for c, pattern in RISK_CATEGORIES.items()
                      if (m := pattern.search(sentence)) and not _NEGATION.search(sentence[:m.start()])]
-            partner_near = any(_PARTNER.search(segments[j].redacted_text) for j in range(max(0, i - 3), i + 1))
             if "threats or violence" in found and "domestic abuse" not in found and _PHYSICAL.search(sentence) \
-                    and partner_near:
+                    and any(_PARTNER.search(segments[j].redacted_text) for j in range(max(0, i - 3), i + 1)):
                 found[found.index("threats or violence")] = "domestic abuse"
             ts, idx = _cite(segments, cited)
             flags += [RiskFlag(category, _shorten(sentence), ts, idx) for category in found]
