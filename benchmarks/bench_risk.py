@@ -4,7 +4,10 @@
 disclosures per category and 30 near-misses ("I cut my hair", "I killed it at the interview"). Prints
 recall per category, how often the right category was named, and false alarms on the near-misses.
 
-Usage: python benchmarks/bench_risk.py
+`tests/data/risk_development.json` is a second set by another separate writer (22 disclosures per category, 70
+near-misses), the one the cue catalogue is grown from; `tests/test_risk_phrases.py` holds the bar on it.
+
+Usage: python benchmarks/bench_risk.py [FILE] [-v]   (FILE: default the held-out set; -v lists misses)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from transcribe.records import Segment, Source, Transcript, Word
 from transcribe.summarise import extract_risk_flags
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_utterances.json"
+HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_utterances.json"
 
 
 def flags_for(text: str) -> set[str]:
@@ -27,7 +30,8 @@ def flags_for(text: str) -> set[str]:
 
 
 def main() -> int:
-    items = json.loads(DATA.read_text())["utterances"]
+    files = [a for a in sys.argv[1:] if not a.startswith("-")]
+    items = json.loads(Path(files[0] if files else HELD_OUT).read_text())["utterances"]
     found, right, total, alarms = Counter(), Counter(), Counter(), []
     missed = []
     for item in items:

@@ -74,7 +74,9 @@ def score(session: dict, transcript) -> dict:
         "missed_actions": [e for e in expected["actions"] if e not in found_actions],
         "risk_flags": (len(found_flags), len(expected["risk_flags"])),
         # Domestic abuse is violence too: "I grabbed her arm" flagged as violence is not a false alarm there.
+        # 'risk_flags_also_acceptable': a flag the script's writer did not ask for but a reviewer accepts.
         "unexpected_flags": sorted(categories - set(expected["risk_flags"])
+                                   - set(expected.get("risk_flags_also_acceptable", ()))
                                    - ({"threats or violence"} if "domestic abuse" in expected["risk_flags"] else set())),
         "appointment_exact": appointment_exact, "appointment_heard": appointment_heard, "appointment": appointment,
         "themes": (len(set(expected["themes"]) & set(summary["themes"])), len(expected["themes"])),

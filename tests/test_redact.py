@@ -120,6 +120,13 @@ def test_times_of_day_are_not_names(redactor):
     assert shown(redactor, times) == times
 
 
+def test_programme_names_are_not_people(redactor):
+    """spaCy tagged "Healthy Relationships" as a person; a given name before "programme" still is one."""
+    text = "I'll refer you to the Healthy Relationships programme and the Thinking Skills course."
+    assert shown(redactor, text) == text
+    assert shown(redactor, "Ask the Kacper Nowak team.") == "Ask the [PERSON 1] team."
+
+
 def test_addresses_venues_and_towns(redactor):
     text = shown(redactor, "I'm at flat 4, 19 harehills lane now, near the Red Lion.",
                  "I was in HMP Leeds, then Elm Bank approved premises.",

@@ -113,3 +113,32 @@ def test_passive_suicidal_thoughts_and_officer_referrals():
 def test_medication_not_taken_is_flagged():
     _, summary = note(SESSION + [("SPEAKER_00", "I've not taken my meds for about two weeks.")])
     assert [f.category for f in summary.risk_flags] == ["missed medication"]
+
+
+def test_a_medication_question_answered_no_is_missed_medication_and_an_unanswered_question_is_no_flag():
+    _, summary = note(SESSION + [("SPEAKER_01", "You were on sertraline. Are you still taking it?"),
+                                 ("SPEAKER_00", "Not really. I stopped a few weeks back.")])
+    assert [(f.category, f.segments) for f in summary.risk_flags] == [("missed medication", [9, 10])]
+    _, summary = note(SESSION + [("SPEAKER_00", "Fine."), ("SPEAKER_01", "Any thoughts of harming yourself?")])
+    assert summary.risk_flags == []
+
+
+def test_risk_told_as_history_and_over_is_no_flag_but_history_come_back_is():
+    _, summary = note(SESSION + [("SPEAKER_00", "The assault was years back and I've done the anger course since.")])
+    assert summary.risk_flags == []
+    _, summary = note(SESSION + [("SPEAKER_00", "I tried to hang myself years ago and them thoughts are back.")])
+    assert [f.category for f in summary.risk_flags] == ["self-harm or suicide"]
+
+
+def test_instructions_without_a_subject_and_set_tasks_are_actions():
+    _, summary = note(SESSION + [("SPEAKER_01", "Bring the letter and your diary."),
+                                 ("SPEAKER_01", "And your job this week is to get to the chemist every day."),
+                                 ("SPEAKER_01", "Ring me if things get heated."),
+                                 ("SPEAKER_01", "So what could you do differently?"),
+                                 ("SPEAKER_01", "Can you tell me what happened?"),
+                                 ("SPEAKER_01", "Please don't just restart it on your own."),
+                                 ("SPEAKER_01", "Can you tell your GP you stopped the tablets before you leave?")])
+    texts = [a.text for a in summary.actions if a.owner == "person_on_probation"]
+    assert texts == ["Person on probation to bring the letter and their diary",
+                     "Person on probation to get to the chemist every day",
+                     "Person on probation to tell their GP they stopped the tablets before they leave"]

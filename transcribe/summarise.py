@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from .records import Segment, Transcript
 from .render import format_timestamp
+from .risk import categories, categories_answered
 from .roles import OFFICER, PERSON_ON_PROBATION
 
 SECTIONS = ("check_in", "review", "intervention", "summary", "set_task", "appointment")
@@ -94,13 +95,20 @@ _SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", 
                r"agreed", r"the plan is", r"overall")
 
 _FIRST_PERSON_ACTION = re.compile(
-    r"\b(?:i'll|i will|i'm going to|i am going to|i need to|i've got to|i have to|i must|i'm gonna|let me|"
+    r"\b(?:i'll|i will|i(?:'m| am) (?:also |just |then )?going to|i need to|i've got to|i have to|i must|i'm gonna|let me|"
     r"i(?:'d| would) like to(?= refer| book| arrange| contact| ring| call| write| send)|"
     r"i want to(?= refer| book| arrange| contact| ring| call| write| send))\s+"
     r"(?P<what>[^.?!]+)", re.I)
 _SECOND_PERSON_ACTION = re.compile(
     r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|i want you to|"
-    r"can you|could you|don't forget to|remember to|please)\s+(?P<what>[^.?!]+)", re.I)
+    r"can you|could you|don't forget to|remember to|please|your (?:job|task|homework)(?: for)?(?: this| next)?"
+    r"(?: week)? is to)\s+(?P<what>[^.?!]+)", re.I)
+# An officer's instruction without a subject: "Bring the letter and your diary." (a conditional one, "ring me
+# if things get heated", is advice).
+_IMPERATIVE_ACTION = re.compile(
+    r"^(?:(?:and|also|so|then|now|right|okay|ok),?\s+)?(?P<what>(?:bring|(?:ring|call|phone|text|contact)(?! me\b)|"
+    r"book|send|email|fill (?:in|out)|keep (?:a|an|your|the|track|a record)|write (?:down|to)|apply|register|"
+    r"attend|collect|pick up|hand in|sign up)\b(?![^.?!]*\b(?:if|when)\b)[^.?!]+)", re.I)
 _DEADLINE = re.compile(
     r"\b(?P<deadline>(?:by|before|on|for|until|no later than)\s+(?:(?:next|this)\s+)?(?:monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|week|weekend|month|the end of (?:the|this|next) (?:week|month)|"
@@ -109,12 +117,14 @@ _DEADLINE = re.compile(
     r"within (?:a|one|two|three|\d+) (?:days?|weeks?))\b", re.I)
 # Talk about the conversation itself ("I need to remind you", "I have to take it seriously", "I'll note that"),
 # and a bare "do that" agreeing to a task already recorded, are not actions.
-_NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|check (?:something|a few things)|"
+_NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|don't|do not|"
+                            r"tell (?:me|us)(?: (?:what|how|why|when|where|who|about|more|a bit|if|whether)\b|$)|check (?:something|a few things)|"
                             r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|know\b|"
                             r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
                             r"go (?:through|over|ahead|on|back over)|be)\b", re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
-_OPEN_QUESTION = re.compile(r"^(?:\w+,\s+)?(?:what|why|how|when|where|who|which)\b", re.I)
+_OPEN_QUESTION = re.compile(r"^(?:(?:so|and|but|now|okay|ok|right|then|well)\b,?\s+)?(?:[\w']+(?: [\w']+){0,2},\s+)?"
+                            r"(?:what|why|how|when|where|who|which)\b", re.I)
 
 # Strong cues name the appointment; weak ones ("see you on Tuesday") only confirm it.
 _APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting)", r"book (?:you|it) in(?: for)?",
@@ -139,55 +149,13 @@ _PLACE = re.compile(
     rf"\b(?:at|in)\s+(?P<place>(?:the\s+)?(?:\[[A-Z ]+\d+\]|[A-Z][\w']+)(?:\s+[A-Z][\w']+)?(?:\s+{_VENUE_WORDS})?"
     rf"|the\s+(?:\w+\s+)?{_VENUE_WORDS})|\b(?P<here>here|same place|the usual place)\b")
 
-_PHYSICAL = _rx(r"(?:hit|pushed|shoved|grabbed|strangled|choked|slapped|kicked|headbutted) (?:me|her|him)")
-RISK_CATEGORIES = {
-    "self-harm or suicide": _rx(r"(?:hurt|harm|kill)(?:ing)? (?:myself|yourself)", r"end(?:ing)? (?:it all|it|my life)",
-                                r"take my (?:own )?life", r"not worth (?:living|it)", r"suicid\w*", r"overdose",
-                                r"cutting", r"self[- ]harm\w*", r"don't want to (?:be here|be alive|wake up)",
-                                r"better off (?:without me|if i (?:just )?(?:wasn't|weren't) (?:here|around))",
-                                r"want (?:it all|everything) to stop", r"no point (?:in )?(?:living|going on)"),
-    "threats or violence": _rx(r"(?:kill|batter|stab|smash|hurt|do|sort) (?:him|her|them|someone)(?: out| in)?",
-                               r"threat(?:en\w*|s)?", r"(?:a|the) fight", r"punch\w*", r"assault\w*",
-                               r"lost my temper", r"kicked off", r"get (?:him|her) back", r"revenge",
-                               _PHYSICAL.pattern),
-    "weapons": _rx(r"knife", r"knives", r"blade", r"machete", r"gun", r"weapon\w*", r"baseball bat", r"carrying"),
-    # Children are a safeguarding matter where child protection is involved or contact is at stake, not
-    # whenever they are mentioned ("a bit crowded with the kids").
-    "children": _rx(r"social services?", r"child protection", r"social workers?", r"children's services?",
-                    r"(?:children's )?social care", r"child in need", r"safeguarding",
-                    r"alone with (?:the |my |his |her |their )?(?:children|kids|boys|girls)",
-                    r"(?:children|kids) (?:are |were )?involved",
-                    r"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) (?:children|kids?|son|daughter|baby)", r"in front of (?:the|my|his|her|their) (?:children|kids)",
-                    r"(?:children|kids) (?:were|was) (?:there|present|in the (?:house|room|flat))",
-                    r"(?:children|kids) (?:saw|heard|witnessed|see|hear)", r"(?:children|kids) (?:are|were|is|being) "
-                    r"(?:safe|at risk)", r"unsupervised", r"babysit\w*"),
-    # Hitting or grabbing someone is violence; it is domestic abuse where a partner is in the conversation
-    # (see _PARTNER), or when said so.
-    "domestic abuse": _rx(r"domestic", r"controlling", r"restraining order", r"non[- ]molestation", r"got physical",
-                          r"(?:her|his) ex", r"police were called", r"marac"),
-    "missed medication": _rx(r"(?:stopped|not|haven't|hasn't|haven't been|forgot(?:ten)?(?: to take)?) "
-                             r"(?:taking |taken |been taking )?(?:my |his |her |your )?"
-                             r"(?:meds?|medication|tablets?|pills?|script|prescription)", r"ran out of (?:my )?"
-                             r"(?:meds?|medication|tablets?|pills?)", r"missed (?:my )?(?:meds|medication|dose|script|depot)"),
-    "relapse": _rx(r"relapsed?", r"used again", r"using again", r"back on (?:the )?(?:gear|drink|drugs|heroin|crack)",
-                   r"had a (?:drink|drinks|few drinks|bit of a drink|smoke|line)", r"been drinking", r"started drinking",
-                   r"took (?:some|a bit of)", r"slipped up", r"bought some",
-                   r"(?:two|three|four|five|six|seven|eight|nine|ten|\d+|couple of|few) (?:cans|pints|shots|bottles)",
-                   r"smoked (?:a bit (?:of|on) |some )?(?:weed|cannabis|spice|crack|heroin|gear)",
-                   r"test (?:was|is|came back) positive", r"positive (?:drug )?test", r"positive for \w+"),
-}
-_PARTNER = _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
-              r"fianc[ée]e?", r"relationship")
-_NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
-                        r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
-                       re.I)
-
 RISK_THEME = "risk and safeguarding"
 THEME_CUES = {
     "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
-    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))", r"(?<!unpaid )work(?:ing)?(?! coach)",
+    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))(?!(?: this week| for this week)? is to)",
+                                               r"(?<!unpaid )(?<!some )(?<!her )(?<!his )work(?:ing)?"
+                                               r"(?! coach| on\b| with\b| through\b)",
                                                r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
                                                r"qualification\w*", r"volunteer\w*"),
@@ -195,7 +163,8 @@ THEME_CUES = {
                                 r"pay(?:slip|day|ment)?s?", r"bills?", r"sanction\w*", r"food bank", r"loan",
                                 r"£\d+"),
     "relationships and family": _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"mum", r"dad",
-                                    r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex"),
+                                    r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex",
+                                    r"seeing someone", r"falling out", r"fell out", r"split up", r"broke up"),
     "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
                  r"subutex", r"buvidal", r"script", r"using", r"used again", r"relapse\w*", r"clean", r"test(?:ed)? positive",
                  r"gear"),
@@ -213,7 +182,6 @@ THEME_CUES = {
                                             r"breach\w*", r"recall\w*", r"missed (?:an |the |my )?appointments?",
                                             r"reporting", r"unpaid work", r"(?:community|suspended sentence) order",
                                             r"complian\w*", r"comply\w*"),
-    RISK_THEME: re.compile("|".join(p.pattern for p in RISK_CATEGORIES.values()), re.I),
 }
 
 
@@ -273,6 +241,15 @@ _PRONOUN = re.compile(r"\b(?:(?:i|you)(?:['’](?:m|re|ve|ll|d)|\s+(?:am|are|hav
                       r"your|you)\b", re.I)
 
 
+_CLAUSE_START = ("", ",", "and", "if", "that", "when", "so", "how", "before", "after", "until", "while", "because", "or",
+                 "but", "where", "whether", "once", "unless")
+_OBJECT_VERBS = ("help", "let", "make", "watch", "see", "hear", "want", "need", "get", "ask", "tell", "give", "remind",
+                 "show", "send", "support", "expect", "like")
+_SUBJECT_VERB = re.compile(r"\s+(?:are|were|have|had|can|could|will|would|should|need|want|feel|felt|got|went|did|"
+                           r"didn't|don't|know|knew|think|thought|start|started|stop|stopped|said|left|leave|came|"
+                           r"come|made|took|might|must|\w+ed)\b", re.I)
+
+
 def _third_person(what: str, owner: str, speaker: str) -> str:
     """Rewrite an action as a note would: 'ring my sister' said by the person on probation -> 'ring their
     sister'; 'let your GP know how you're feeling' said by the officer -> "let the person on probation's GP
@@ -283,9 +260,10 @@ def _third_person(what: str, owner: str, speaker: str) -> str:
         word = re.sub(r"\s+", " ", m.group().lower().replace("’", "'"))
         role = speaker if word[0] in "im" else listener
         form = _PRONOUNS.get(word, 0)
-        if form is None:  # "you": subject at the start of a clause, else object
-            before = what[:m.start()].rstrip().lower()
-            form = 0 if not before or before.endswith((",", "and", "if", "that", "when", "so", "how")) else 1
+        if form is None:  # "you": subject at the start of a clause or before a verb ("tell them you stopped")
+            last = (re.findall(r"[\w']+|,", what[:m.start()].lower()) or [""])[-1]
+            form = 0 if (last in _CLAUSE_START or (_SUBJECT_VERB.match(what, m.end()) and last not in _OBJECT_VERBS)) \
+                else 1
         if role == owner:
             return ("they", "them", "their", "themselves", "they're", "they've", "they'll", "they'd")[form]
         noun = "the person on probation" if role == PERSON_ON_PROBATION else "the officer"
@@ -310,9 +288,9 @@ def extract_actions(transcript: Transcript) -> list[Action]:
             if sentence.endswith("?") and (_OPEN_QUESTION.match(sentence)
                                            or not _SECOND_PERSON_ACTION.search(sentence)):
                 continue
-            for pattern, owner in ((_FIRST_PERSON_ACTION, speaker_role),
-                                   (_SECOND_PERSON_ACTION, OFFICER if speaker_role == PERSON_ON_PROBATION
-                                    else PERSON_ON_PROBATION)):
+            listener = OFFICER if speaker_role == PERSON_ON_PROBATION else PERSON_ON_PROBATION
+            for pattern, owner in ((_FIRST_PERSON_ACTION, speaker_role), (_SECOND_PERSON_ACTION, listener),
+                                   (_IMPERATIVE_ACTION, PERSON_ON_PROBATION if speaker_role == OFFICER else None)):
                 m = pattern.search(sentence)
                 if not m or _NOT_AN_ACTION.match(m.group("what")) or len(m.group("what").split()) < 2:
                     continue
@@ -321,6 +299,8 @@ def extract_actions(transcript: Transcript) -> list[Action]:
                 if not owner:
                     continue
                 what = m.group("what").rstrip(" ,")
+                if pattern is _IMPERATIVE_ACTION:
+                    what = what[0].lower() + what[1:]  # "Bring the letter" -> "to bring the letter"
                 deadline = _DEADLINE.search(what)
                 text = f"{_owner_label(owner)} to {_third_person(what, owner, speaker_role)}"
                 key = text.lower()
@@ -384,34 +364,32 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
 
 
 def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
-    """Risk and safeguarding statements, by category, skipping negated ones ("I haven't used") and questions
-    answered no ("Have you been drinking?" "No, nothing."). A question answered otherwise is flagged with
-    its answer cited."""
+    """Risk and safeguarding statements, by category (:mod:`transcribe.risk`), skipping negated ones ("I
+    haven't used"). A question is flagged only with its answer, which is cited too: "Have you been drinking?"
+    "No, nothing." is no flag, and "Are you still taking your tablets?" "Not really." is missed medication."""
     segments = transcript.segments
     flags = []
     for i, seg in enumerate(segments):
         reply = next((j for j in range(i + 1, min(i + 3, len(segments))) if segments[j].speaker != seg.speaker), None)
+        context = " ".join(s.redacted_text for s in segments[max(0, i - 3):i + 1])
         for sentence in _sentences(seg.redacted_text):
-            cited = [i]
-            if sentence.endswith("?") and reply is not None:
-                if _NO_ANSWER.match(segments[reply].redacted_text):
-                    continue
-                cited.append(reply)
-            found = [c for c, pattern in RISK_CATEGORIES.items()
-                     if (m := pattern.search(sentence)) and not _NEGATION.search(sentence[:m.start()])]
-            if "threats or violence" in found and "domestic abuse" not in found and _PHYSICAL.search(sentence) \
-                    and any(_PARTNER.search(segments[j].redacted_text) for j in range(max(0, i - 3), i + 1)):
-                found[found.index("threats or violence")] = "domestic abuse"
+            if not sentence.endswith("?"):
+                found, cited = categories(sentence, context), [i]
+            elif reply is not None:
+                found, cited = categories_answered(sentence, segments[reply].redacted_text, context), [i, reply]
+            else:
+                continue
             ts, idx = _cite(segments, cited)
             flags += [RiskFlag(category, _shorten(sentence), ts, idx) for category in found]
     return flags
 
 
-def extract_themes(transcript: Transcript, embedder=None) -> dict[str, list[Point]]:
+def extract_themes(transcript: Transcript, embedder=None, risk_flags: list[RiskFlag] = ()) -> dict[str, list[Point]]:
     """Themes with the utterances that support them: curated cue words, plus (with an ``embedder``)
-    utterances whose meaning is close to a theme's example sentences."""
+    utterances whose meaning is close to a theme's example sentences; risk and safeguarding is supported by
+    the utterances ``risk_flags`` cite."""
     segments = transcript.segments
-    hits: dict[str, set[int]] = {}
+    hits: dict[str, set[int]] = {RISK_THEME: {i for flag in risk_flags for i in flag.segments}}
     for i, seg in enumerate(segments):
         for theme, pattern in THEME_CUES.items():
             if pattern.search(seg.redacted_text):
@@ -429,7 +407,7 @@ def extract_themes(transcript: Transcript, embedder=None) -> dict[str, list[Poin
                 if similarity[row, best] >= THEME_SIMILARITY:
                     hits.setdefault(owner[best], set()).add(i)
     themes = {}
-    for theme in THEME_CUES:
+    for theme in (*THEME_CUES, RISK_THEME):
         if len(hits.get(theme, ())) >= (1 if theme == RISK_THEME else THEME_MIN_SUPPORT):
             themes[theme] = [Point(_shorten(segments[i].redacted_text, 120), *_cite(segments, [i]))
                              for i in sorted(hits[theme])[:MAX_BULLETS]]
@@ -502,7 +480,8 @@ def summarise(transcript: Transcript, embedder=None) -> Summary:
                       "talk_share": round(s.talk_time_s / total_talk, 3)} for s in transcript.speakers],
     }
     notes = [] if n else ["No speech was found in this recording."]
-    return Summary(crissa, extract_themes(transcript, embedder), actions, appointment, extract_risk_flags(transcript), facts,
+    risk_flags = extract_risk_flags(transcript)
+    return Summary(crissa, extract_themes(transcript, embedder, risk_flags), actions, appointment, risk_flags, facts,
                    notes=notes)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicons import DECOYS, MONTHS, first_names, is_common_word, places
+from .lexicons import DECOYS, MONTHS, first_names, is_common_word, places, zipf
 from .spans import Span
 
 _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|gardens|place|pl|"
@@ -90,6 +90,8 @@ _EMPLOYER = re.compile(
     r"\b(?:working\s+(?:for|at|with)|work\s+(?:for|at)|works\s+(?:for|at)|job\s+(?:with|at)|starting\s+(?:with|at)|"
     r"started\s+(?:with|at)|employed\s+by|shifts\s+(?:at|for)|placement\s+(?:at|with)|volunteering\s+(?:at|with))\s+"
     r"(?P<place>[A-Z][\w'’&]+(?:\s+[A-Z][\w'’&]+){0,3})")
+# "the Healthy Relationships programme": capitalised common words naming a programme or service, not a person.
+_PROGRAMME_AFTER = re.compile(r"\s+(?:programme|program|course|service|team|group|project|scheme|clinic|unit)\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n|:\s+)$")
 
 
@@ -157,6 +159,9 @@ def find_people_and_places(text: str) -> list[Span]:
         if ent.label_ == "PERSON":
             # spaCy tags capitalised sentence openers as PERSON ("Fingers crossed"): a single word there
             # must also be a known given name.
+            if _PROGRAMME_AFTER.match(text, start + len(value)) and all(
+                    zipf(w) >= 4.0 and w.lower() not in first_names() for w in value.split()):
+                continue
             if value[:1].isupper() and not (single and _at_sentence_start(text, start) and (
                     is_common_word(value) or value.lower() not in first_names())):
                 add(Span(start, start + len(value), "PERSON", "ner"))

@@ -1,0 +1,29 @@
+"""The risk-flag catalogue on written disclosures and near-misses (no speech recognition in the loop).
+
+`tests/data/risk_development.json` is the development set the catalogue was grown from (22 disclosures per
+category and 70 near-misses, by a writer who never saw the code); this test keeps it from slipping back.
+The held-out set, `tests/data/risk_utterances.json`, is measured by `make bench-risk` and never tuned on.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from transcribe.risk import CATEGORIES, categories
+
+ITEMS = json.loads((Path(__file__).parent / "data" / "risk_development.json").read_text())["utterances"]
+
+
+@pytest.mark.parametrize("category", sorted(CATEGORIES))
+def test_disclosures_are_flagged_in_their_category(category):
+    said = [item["text"] for item in ITEMS if item["label"] == category
+            and not item["text"].endswith("?")]  # a question is flagged only with its answer
+    found = [text for text in said if category in categories(text)]
+    assert len(found) >= 0.85 * len(said), sorted(set(said) - set(found))
+
+
+def test_near_misses_raise_almost_no_flags():
+    alarms = [(item["text"], categories(item["text"])) for item in ITEMS
+              if item["label"] is None and not item["text"].endswith("?") and categories(item["text"])]
+    assert len(alarms) <= 2, alarms
