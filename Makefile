@@ -45,8 +45,8 @@ bench-redact: setup
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py
 
-bench-risk: $(STAMP)
-	$(BIN)/python benchmarks/bench_risk.py
+bench-risk: $(STAMP)  # FILE=tests/data/risk_development.json for the development set
+	$(BIN)/python benchmarks/bench_risk.py $(FILE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check transcribe workers tests benchmarks

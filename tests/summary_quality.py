@@ -38,8 +38,10 @@ def _norm(text: str | None) -> str:
 
 
 def _squash(text: str) -> str:
-    """Compare words without spaces: speech recognition writes "pay slip" for "payslip", "key worker"..."""
-    return re.sub(r"[^a-z0-9]", "", text.lower().replace("practise", "practice"))
+    """Compare words without spaces: speech recognition writes "pay slip" for "payslip", "key worker"...
+    Possessives are left out: the note's "ring the person on probation's mum" is the script's "ring your mum"."""
+    text = re.sub(r"\b(?:your|my|their|his|her|the person on probation's|the officer's)\b", "", text.lower())
+    return re.sub(r"[^a-z0-9]", "", text.replace("practise", "practice"))
 
 
 def score(session: dict, transcript) -> dict:
@@ -59,6 +61,9 @@ def score(session: dict, transcript) -> dict:
     # clock" from the synthetic voice): no extractor can recover words that are not in the transcript.
     heard = _norm(" ".join(seg.text for seg in transcript.segments).replace("-", " "))
     appointment_heard = all(_norm(expected["appointment"][k]) in heard for k in ("date", "time"))
+    # Likewise an action whose words the recogniser lost ("debt advice" -> "net advice").
+    said = _squash(" ".join(seg.redacted_text for seg in transcript.segments))
+    heard_actions = [e for e in expected["actions"] if all(_squash(k) in said for k in e["keywords"])]
     lines = json.loads((SESSIONS / f"{session['id']}.lines.json").read_text())
     roles = {s.id: s.role for s in transcript.speakers}
     right = total = 0.0
@@ -71,6 +76,7 @@ def score(session: dict, transcript) -> dict:
     return {
         "id": session["id"], "tuning": session["tuning"],
         "actions": (len(found_actions), len(expected["actions"])),
+        "actions_heard": (len([e for e in found_actions if e in heard_actions]), len(heard_actions)),
         "missed_actions": [e for e in expected["actions"] if e not in found_actions],
         "risk_flags": (len(found_flags), len(expected["risk_flags"])),
         # Domestic abuse is violence too: "I grabbed her arm" flagged as violence is not a false alarm there.
@@ -94,6 +100,7 @@ def group_scores(rows: list[dict]) -> dict[str, float]:
 
     return {
         "action_recall": ratio(sum(r["actions"][0] for r in rows), sum(r["actions"][1] for r in rows)),
+        "action_recall_heard": ratio(sum(r["actions_heard"][0] for r in rows), sum(r["actions_heard"][1] for r in rows)),
         "flag_recall": ratio(sum(r["risk_flags"][0] for r in rows), sum(r["risk_flags"][1] for r in rows)),
         "unexpected_flags": sum(len(r["unexpected_flags"]) for r in rows),
         "theme_recall": ratio(sum(r["themes"][0] for r in rows), sum(r["themes"][1] for r in rows)),

@@ -137,8 +137,20 @@ def test_instructions_without_a_subject_and_set_tasks_are_actions():
                                  ("SPEAKER_01", "So what could you do differently?"),
                                  ("SPEAKER_01", "Can you tell me what happened?"),
                                  ("SPEAKER_01", "Please don't just restart it on your own."),
-                                 ("SPEAKER_01", "Can you tell your GP you stopped the tablets before you leave?")])
+                                 ("SPEAKER_01", "Can you tell your GP you stopped the tablets before you leave?"),
+                                 ("SPEAKER_01", "And what I'd like you to do is ring the council."),
+                                 ("SPEAKER_01", "So, by next time, bring in your shift rota."),
+                                 ("SPEAKER_01", "I want you to hear that.")])
     texts = [a.text for a in summary.actions if a.owner == "person_on_probation"]
     assert texts == ["Person on probation to bring the letter and their diary",
                      "Person on probation to get to the chemist every day",
-                     "Person on probation to tell their GP they stopped the tablets before they leave"]
+                     "Person on probation to tell their GP they stopped the tablets before they leave",
+                     "Person on probation to ring the council", "Person on probation to bring in their shift rota"]
+
+
+def test_what_is_disclosed_depends_on_the_conversation():
+    _, summary = note(SESSION + [("SPEAKER_01", "Last time we talked about your medication. How is it going?"),
+                                 ("SPEAKER_00", "Well. I've sort of stopped taking it."),
+                                 ("SPEAKER_01", "And the job?"), ("SPEAKER_00", "I've stopped taking it seriously."),
+                                 ("SPEAKER_00", "Some nights I think it'd be easier if I just didn't wake up.")])
+    assert [f.category for f in summary.risk_flags] == ["missed medication", "self-harm or suicide"]

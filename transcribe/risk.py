@@ -53,7 +53,9 @@ CATEGORIES = {
         r"(?:rope|belt|cord|ligature) (?:round|around) (?:my|your|his|her) neck", r"ligature",
         r"thinking (?:about|of) (?:jumping|going over|ending|doing it|killing)",
         r"(?:in front of|under) (?:a|the) (?:train|bus|lorry)", r"(?:jump|jumping|going over) off",
-        r"don't want to (?:be here|be alive|wake up|go on)", r"(?:rather|better) (?:just )?not be here",
+        r"don't want to (?:be here|be alive|wake up|go on)", r"(?:rather|better) (?:just )?not (?:be here|wake up)",
+        r"(?:easier|better) if i (?:just )?(?:didn't|did not|never|don't) wake up",
+        r"wouldn't mind if (?:it happened|i died|i didn't wake up|i wasn't here)",
         r"better off (?:without me|dead|if i (?:just )?(?:wasn't|weren't) (?:here|around))",
         r"want (?:it all|everything) to (?:stop|end)", r"(?:no|don't see the|can't see the) point (?:in )?(?:living|"
         r"going on|anymore|any more|waking up|carrying on)",
@@ -82,7 +84,7 @@ CATEGORIES = {
         r"social services?", r"child protection", r"social workers?", r"children's services?",
         r"(?:children's )?social care", r"child in need", r"safeguarding", r"case conference", r"cp plan",
         r"into care", r"health visitor", r"raised concerns?", r"unsupervised", r"babysit\w*",
-        rf"alone with (?:the |my |his |her |their )?{_CHILD}", rf"{_CHILD} (?:are |were )?involved",
+        rf"(?:alone|on (?:my|your|his|her|their) own) with (?:the |my |his |her |their )?{_CHILD}", rf"{_CHILD} (?:are |were )?involved",
         rf"(?:contact with|access to|see|seeing) (?:the|my|his|her|their) {_CHILD}",
         rf"in front of (?:the|my|his|her|their) {_CHILD}",
         rf"{_CHILD} (?:was|were|are|is) (?:there|present|around|in the (?:house|room|flat))",
@@ -130,7 +132,7 @@ CATEGORIES = {
         r"test (?:was|is|came back) positive", r"positive (?:drug )?test", r"positive for \w+",
         r"first time in (?:\w+ ){1,2}(?:months|years|weeks)",
         r"(?:after|since) (?:\w+ ){1,2}(?:months|years|weeks) (?:sober|clean|off it|dry)",
-        r"topping up (?:my |your |the )?script", r"gave in and had"),
+        r"topping up (?:my |your |the )?script", r"gave in and had", rf"(?:been|was) (?:a bit (?:of|on)|some) {_SUBSTANCE}"),
 }
 
 # "I'm not gonna lie" and the like are not negations of what follows.
@@ -151,14 +153,26 @@ _NOT_TAKING = re.compile(r"^\W*(?:no|nope|not really|not always|not every day|so
                          r"i am not|i don't)\b", re.I)
 
 
+# "I've stopped taking it" is missed medication where the conversation is about medication.
+_STOPPED_IT = _rx(r"(?:stopped|stop|not been|haven't been|given up|gave up) taking (?:it|them)"
+                  r"(?! seriously| personally| to heart| in\b| out\b| back\b)", r"c[oa]me off (?:it|them)")
+_MEDICINE_WORD = _rx(_MEDICINE)
+
+
+def _disclosed(pattern: re.Pattern, text: str) -> bool:
+    return any(not NEGATION.search(text[:m.start()]) for m in pattern.finditer(text))
+
+
 def categories(sentence: str, context: str = "") -> list[str]:
     """The risk categories ``sentence`` discloses. ``context``: the conversation up to it (a physical act
-    with a partner in it is domestic abuse)."""
+    with a partner in it is domestic abuse; "I stopped taking it" after talk of medication is missed
+    medication)."""
     text = _NOT_NEGATING.sub("", sentence)
     if _PAST.search(text) and not _CURRENT.search(text):
         return []
-    found = [name for name, pattern in CATEGORIES.items()
-             if any(not NEGATION.search(text[:m.start()]) for m in pattern.finditer(text))]
+    found = [name for name, pattern in CATEGORIES.items() if _disclosed(pattern, text)]
+    if "missed medication" not in found and _disclosed(_STOPPED_IT, text) and _MEDICINE_WORD.search(context):
+        found.append("missed medication")
     if "threats or violence" in found and "domestic abuse" not in found and PHYSICAL.search(text) \
             and PARTNER.search(context + " " + text):
         found[found.index("threats or violence")] = "domestic abuse"

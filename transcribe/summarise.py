@@ -95,18 +95,19 @@ _SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", 
                r"agreed", r"the plan is", r"overall")
 
 _FIRST_PERSON_ACTION = re.compile(
-    r"\b(?:i'll|i will|i(?:'m| am) (?:also |just |then )?going to|i need to|i've got to|i have to|i must|i'm gonna|let me|"
+    r"\b(?:i'll|i will|i(?:'m| am) (?:also |just |then )?going to|i need to|i've got to|i (?:do )?have to|i must|i'm gonna|let me|"
     r"i(?:'d| would) like to(?= refer| book| arrange| contact| ring| call| write| send)|"
     r"i want to(?= refer| book| arrange| contact| ring| call| write| send))\s+"
     r"(?P<what>[^.?!]+)", re.I)
 _SECOND_PERSON_ACTION = re.compile(
-    r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|i want you to|"
+    r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|"
+    r"(?:what )?i(?: want| need|'d like| would like) you to(?: do is)?|"
     r"can you|could you|don't forget to|remember to|please|your (?:job|task|homework)(?: for)?(?: this| next)?"
     r"(?: week)? is to)\s+(?P<what>[^.?!]+)", re.I)
-# An officer's instruction without a subject: "Bring the letter and your diary." (a conditional one, "ring me
-# if things get heated", is advice).
+# An officer's instruction without a subject: "Bring the letter and your diary.", "So, by next time, bring in
+# your rota." (a conditional one, "ring me if things get heated", is advice).
 _IMPERATIVE_ACTION = re.compile(
-    r"^(?:(?:and|also|so|then|now|right|okay|ok),?\s+)?(?P<what>(?:bring|(?:ring|call|phone|text|contact)(?! me\b)|"
+    r"^(?:(?:and|also|so|then|now|right|okay|ok),?\s+)?(?:[\w']+(?: [\w']+){0,2},\s+)?(?P<what>(?:bring|(?:ring|call|phone|text|contact)(?! me\b)|"
     r"book|send|email|fill (?:in|out)|keep (?:a|an|your|the|track|a record)|write (?:down|to)|apply|register|"
     r"attend|collect|pick up|hand in|sign up)\b(?![^.?!]*\b(?:if|when)\b)[^.?!]+)", re.I)
 _DEADLINE = re.compile(
@@ -119,7 +120,7 @@ _DEADLINE = re.compile(
 # and a bare "do that" agreeing to a task already recorded, are not actions.
 _NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|don't|do not|"
                             r"tell (?:me|us)(?: (?:what|how|why|when|where|who|about|more|a bit|if|whether)\b|$)|check (?:something|a few things)|"
-                            r"ask (?:you|about)|remind you|take (?:it|this|that) seriously|note that|know\b|"
+                            r"ask (?:you|about)|remind you|hear (?:that|this|me)|take (?:it |this |that )?seriously|note that|know\b|"
                             r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
                             r"go (?:through|over|ahead|on|back over)|be)\b", re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
@@ -167,7 +168,7 @@ THEME_CUES = {
                                     r"seeing someone", r"falling out", r"fell out", r"split up", r"broke up"),
     "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
                  r"subutex", r"buvidal", r"script", r"using", r"used again", r"relapse\w*", r"clean", r"test(?:ed)? positive",
-                 r"gear"),
+                 r"gear", r"ket(?:amine)?", r"mdma", r"benzos", r"mamba", r"pregabalin", r"substance misuse"),
     "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans of", r"sober", r"drunk", r"vodka"),
     "physical and mental health": _rx(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
                                       r"meds", r"sleep\w*", r"hospital", r"pain", r"counsell\w*", r"therapy",
@@ -175,7 +176,9 @@ THEME_CUES = {
                                       r"crisis team"),
     "thinking and behaviour": _rx(r"temper", r"anger", r"angry", r"impulsive", r"triggers?", r"consequences",
                                   r"think(?:ing)? before", r"without thinking", r"walked away", r"calm(?:ed)? down",
-                                  r"coping", r"warning signs"),
+                                  r"coping", r"warning signs", r"(?:do|done|doing) (?:it |things )?differently",
+                                  r"(?:likely )?outcome", r"(?:going (?:on|through)|goes on) (?:in|through) your head",
+                                  r"think(?:ing)? it through", r"urges?", r"cravings?", r"high[- ]risk situations?"),
     "attitudes": _rx(r"(?:not|wasn't|isn't) my fault", r"(?:not|isn't|wasn't) fair", r"unfair", r"blame\w*", r"victim", r"regret\w*",
                      r"responsib\w*", r"attitude", r"motivat\w*", r"want to change"),
     "licence conditions and compliance": _rx(r"licence", r"conditions?", r"curfew", r"tag", r"exclusion zone",
@@ -202,7 +205,8 @@ THEME_EXAMPLES = {
     "physical and mental health": ["My anxiety has been really bad.", "I've been feeling depressed.",
                                    "I need to see my doctor.", "I can't sleep at night."],
     "thinking and behaviour": ["I lost my temper and shouted at him.", "I acted without thinking.",
-                               "I walked away before it got worse.", "I need to control my anger."],
+                               "I walked away before it got worse.", "I need to control my anger.",
+                               "What could you do differently next time?"],
     "attitudes": ["It wasn't my fault, he started it.", "I don't see why I have to do this.",
                   "I really want to change my life.", "I regret what I did to the victim."],
     "licence conditions and compliance": ["You were late for your curfew.", "You must stick to your licence conditions.",
