@@ -27,3 +27,13 @@ def test_near_misses_raise_almost_no_flags():
     alarms = [(item["text"], categories(item["text"])) for item in ITEMS
               if item["label"] is None and not item["text"].endswith("?") and categories(item["text"])]
     assert len(alarms) <= 2, alarms
+
+
+@pytest.mark.parametrize("said", [
+    "The landlord has threatened me with eviction.", "I was carrying the shopping home.",
+    "I'm carrying on with the course.", "My benefits got cut again.", "I slipped on the ice on Monday.",
+    "It's not worth it, the hassle.", "I've got a GPS tracker on my ankle.", "I'm working on controlling my temper.",
+    "I cut myself shaving this morning.", "I want to end it with her, we're not happy.",
+    "I'd never carry a knife again.", "The assault was years back and I've done the course since."])
+def test_everyday_talk_is_not_a_disclosure(said):
+    assert categories(said) == []

@@ -42,12 +42,14 @@ CATEGORIES = {
     "self-harm or suicide": _rx(
         r"(?:hurt|harm|kill|hang|top|cut|burn|burnt|burned|slashed)(?:ing|ed)? (?:myself|yourself|himself|herself)"
         r"(?! shaving| on (?:a|the)| cooking| by accident)",
-        r"(?:tried|try|trying) to (?:kill|hang|end|top)", r"end(?:ing)? (?:it all|it|my life|your life)",
-        r"take my (?:own )?life", r"not worth (?:living|it)", r"suicid\w*", r"self[- ]?harm\w*",
+        r"(?:tried|try|trying) to (?:kill|hang|end|top) (?:myself|yourself|himself|herself|it all|my life|your life)",
+        r"end(?:ing)? (?:it all|my life|your life)", r"(?:end|ending) it(?! (?:with|between|off))(?= *(?:[.,!?]|$|all))",
+        r"take my (?:own )?life", r"not worth living", r"life(?:'s| is) not worth", r"suicid\w*", r"self[- ]?harm\w*",
         r"(?:took|taken|take|had|necked|swallowed|downed) (?:an? )?(?:overdose|load of|whole (?:box|packet) of)",
         r"overdosed", r"od'd",
-        r"(?:cut|cutting|slash(?:ed|ing)?|burn(?:t|ed|ing)?|scratch(?:ed|ing)?) (?:again|my (?:arms?|legs?|wrists?|"
-        r"skin|thighs?|stomach)|your (?:arms?|legs?|wrists?|skin|thighs?|stomach))",
+        r"(?:cutting|slashing|burning|scratching) again",
+        r"(?:cut|cutting|slash(?:ed|ing)?|burn(?:t|ed|ing)?|scratch(?:ed|ing)?) (?:my|your) (?:arms?|legs?|wrists?|"
+        r"skin|thighs?|stomach)",
         r"(?:box|packet|bottle) of (?:paracetamol|pills|tablets)",
         rf"(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |your |the )?{_MEDICINE}",
         r"(?:rope|belt|cord|ligature) (?:round|around) (?:my|your|his|her) neck", r"ligature",
@@ -65,7 +67,8 @@ CATEGORIES = {
         r"home treatment team", r"(?:those|them|the|dark|bad) thoughts (?:are|have) (?:back|come back|returned)"),
     "threats or violence": _rx(
         rf"(?:kill|batter|stab|smash|hurt|do|sort|glass|bottle|stamp on|jump|knock) {_PERSON_OBJECT}(?: out| in| over)?",
-        r"threat(?:en\w*|s)?", r"(?:a|the) (?:fight|scrap|ruck)", r"had a (?:fight|scrap|ruck)", r"assault\w*",
+        r"threat(?:en\w*|s)?(?! (?:of|with|to) (?:eviction|evict|court|my tenancy|the tenancy|recall|breach)|"
+        r" (?:me |us |him |her )?with (?:eviction|court|the bailiffs|recall))", r"(?:a|the) (?:fight|scrap|ruck)", r"had a (?:fight|scrap|ruck)", r"assault\w*",
         r"lost (?:my temper|it with)", r"kicked off", r"get (?:him|her|them) back", r"revenge",
         rf"(?:glassed|stabbed|battered|bottled|headbutted|jumped|lamped|decked|floored|kicking|kicked|punched|"
         rf"punching|beat up|beaten up) {_PERSON_OBJECT}",
@@ -75,7 +78,9 @@ CATEGORIES = {
         r"dead man walking", r"knows? what's coming", r"(?:had|has) it coming",
         r"i know where (?:he|she|they) (?:lives?|parks?|works?|drinks?)", r"set fire to", r"burn (?:\w+ ){0,2}down",
         PHYSICAL.pattern),
-    "weapons": _rx(_WEAPON, r"carrying", r"for (?:my )?protection",
+    "weapons": _rx(_WEAPON, r"carrying(?! (?:the |my |his |her |some |a |a few )?(?:shopping|bags?|boxes|baby|kids?|"
+                   r"stuff|weight|on|the can)\b)",
+                   r"for (?:my )?protection",
                    r"(?:bat|hammer|bar) (?:behind|by|next to|under|down the side of)",
                    r"(?:pipe|bar|blade) up (?:my|his) sleeve"),
     # Children are a safeguarding matter where child protection is involved or contact is at stake, not
@@ -97,11 +102,13 @@ CATEGORIES = {
         r"(?:she's|he's|she is|he is) (?:twelve|thirteen|fourteen|fifteen)", r"underage",
         r"(?:has|with) (?:a|an) (?:\w+-year-old|little one)"),
     "domestic abuse": _rx(
-        r"domestic", r"controlling", r"coercive", r"restraining order", r"non[- ]molestation", r"got physical",
+        r"domestic", r"controlling (?:behaviour|her|him|me|relationship)",
+        r"(?:i'm|i am|he's|he is|she's|she is|being|really|so) controlling", r"tell (?:her|him) what to wear", r"coercive", r"restraining order", r"non[- ]molestation", r"got physical",
         r"(?:her|his) ex\b", r"police (?:were|was|got) called", r"police (?:came|turned up|came round) .{0,20}"
         r"(?:ours|our|my|her|the) (?:house|flat|place|address)", r"neighbours? (?:heard|called|rang)", r"marac",
         r"(?:check|checking|checked|go(?:ing)? through|went through|look(?:ing)? at|looked at|read(?:ing)?) "
-        r"(?:her|his|my partner's|your partner's) (?:phone|messages|texts)", r"(?:her|his) location", r"tracker on",
+        r"(?:her|his|my partner's|your partner's) (?:phone|messages|texts)", r"(?:track\w*|know|check\w*) (?:where )?(?:her|his) location", r"(?:her|his) location on my",
+        r"tracker on (?:her|his)",
         r"(?:takes?|took|taking|taken) (?:my|her|his) phone", r"phone off (?:me|her|him)",
         r"(?:her|his) (?:own )?bank card", r"(?:control|controls|sort|handle) all (?:the|her|his|our) money",
         r"ask (?:him|her) for (?:money|bus fare|cash)", r"(?:don't|doesn't|won't|didn't) (?:like|let) (?:her|him) (?:seeing|see|go|going out)",
@@ -120,7 +127,7 @@ CATEGORIES = {
     "relapse": _rx(
         r"relapsed?", r"(?:used|using) again", rf"(?:used|using) {_SUBSTANCE}", r"picked up again", r"had a dig",
         rf"back on (?:the )?{_SUBSTANCE}", rf"on (?:it|the {_SUBSTANCE}) (?:again|all weekend|every day|all week)",
-        r"(?:fell|fallen|falling) off the wagon", r"(?:a |couple of |few )slips", r"slipped up", r"slipped",
+        r"(?:fell|fallen|falling) off the wagon", r"(?:a |couple of |few )slips?", r"slipped up",
         rf"(?:scored|bought|buying|got hold of|picked up) (?:some |a bit of |a )?{_SUBSTANCE}",
         rf"(?:getting|got|get) (?:some |a bit of )?{_SUBSTANCE} (?:off|from)",
         rf"(?:had|took|taking|doing|done|did|smoked|smoking|sniffed|snorted|injected|having) (?:a |some |a bit (?:of|on) |"
