@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary bench-risk lint clean
+.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-actions lint clean
 
 setup: $(STAMP) models
 
@@ -47,6 +47,9 @@ bench-summary: setup
 
 bench-risk: $(STAMP)  # FILE=tests/data/risk_development.json for the development set
 	$(BIN)/python benchmarks/bench_risk.py $(FILE)
+
+bench-actions: $(STAMP)
+	$(BIN)/python benchmarks/bench_actions.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check transcribe workers tests benchmarks

@@ -49,9 +49,7 @@ def score(session: dict, transcript) -> dict:
     summary = transcript.summary
     expected = session["expected"]
     actions = summary["actions"]
-    found_actions = [e for e in expected["actions"]
-                     if any(a["owner"] == e["owner"] and all(_squash(k) in _squash(a["text"]) for k in e["keywords"])
-                            for a in actions)]
+    found_actions = [e for e in expected["actions"] if action_found(e, actions)]
     categories = {f["category"] for f in summary["risk_flags"]}
     found_flags = [c for c in expected["risk_flags"] if c in categories]
     appointment = summary["appointment"] or {}
@@ -107,3 +105,22 @@ def group_scores(rows: list[dict]) -> dict[str, float]:
         "theme_precision": ratio(sum(r["themes_acceptable"] for r in rows), sum(r["themes_reported"] for r in rows)),
         "appointments_exact": sum(r["appointment_exact"] for r in rows),
     }
+
+
+def spoken(lines: list[tuple[str, str]]):
+    """A role-labelled transcript of written lines (``("O" | "P", text)``), for scoring text without audio."""
+    from transcribe.records import Segment, Source, Speaker, Transcript
+
+    segments = [Segment(3.0 * n, 3.0 * n + 2, role, text, [], redacted_text=text) for n, (role, text) in enumerate(lines)]
+    speakers = [Speaker(role, 2.0, role=ROLE_OF[role]) for role in ROLE_OF]
+    return Transcript(Source("x.wav", "0" * 64, 3.0 * len(lines)), "en", {}, speakers, [], segments)
+
+
+def action_found(expected: dict, actions) -> bool:
+    """Whether one of ``actions`` (dicts or :class:`Action`) has the expected owner and all its keywords."""
+    return any(_get(a, "owner") == expected["owner"]
+               and all(_squash(k) in _squash(_get(a, "text")) for k in expected["keywords"]) for a in actions)
+
+
+def _get(item, key):
+    return item[key] if isinstance(item, dict) else getattr(item, key)

@@ -4,7 +4,8 @@ roles, and raise no risk category the script does not contain.
 
 Sessions were written in rounds; each new round was measured once, unseen, before its misses were fixed and
 it joined the development set (s16-s26 by separate writers who never saw the summariser's code). Those
-first, held-out measurements are in benchmarks/HELDOUT.md; this test holds the bar on all sessions.
+first, held-out measurements are in benchmarks/HELDOUT.md; this test holds the bar on all of them. The
+latest round (`"tuning": false`) is kept out of the loop: `make bench-summary` reports it separately.
 """
 
 import pytest
@@ -13,7 +14,7 @@ from summary_quality import SESSIONS, group_scores, load_sessions, score
 
 @pytest.fixture(scope="module")
 def results(pipeline):
-    return [score(s, pipeline.transcribe(SESSIONS / f"{s['id']}.ogg")) for s in load_sessions()]
+    return [score(s, pipeline.transcribe(SESSIONS / f"{s['id']}.ogg")) for s in load_sessions() if s["tuning"]]
 
 
 def test_actions_risk_flags_and_themes_are_recovered(results):

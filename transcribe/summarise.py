@@ -96,20 +96,26 @@ _SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", 
 
 _FIRST_PERSON_ACTION = re.compile(
     r"\b(?:i'll|i will|i(?:'m| am) (?:also |just |then )?going to|i need to|i've got to|i (?:do )?have to|i must|i'm gonna|let me|"
-    r"i(?:'d| would) like to(?= refer| book| arrange| contact| ring| call| write| send)|"
-    r"i want to(?= refer| book| arrange| contact| ring| call| write| send))\s+"
+    r"i(?:'d| would) like to(?= refer| book| arrange| contact| ring| call| write| send| make| put| get| speak)|"
+    r"i want to(?= refer| book| arrange| contact| ring| call| write| send| make| put| get| speak)|"
+    r"my job(?: now)? is to|(?=(?:let's|we'll|we will) get you )(?:let's|we'll|we will))\s+"
     r"(?P<what>[^.?!]+)", re.I)
 _SECOND_PERSON_ACTION = re.compile(
     r"\b(?:you(?:'ll| will)? need to|you(?:'ll| will)(?! be\b)|you(?:'re| are) going to|you've got to|you have to|you must|make sure you|"
     r"(?:what )?i(?: want| need|'d like| would like) you to(?: do is)?|"
-    r"can you|could you|don't forget to|remember to|please|your (?:job|task|homework)(?: for)?(?: this| next)?"
-    r"(?: week)? is to)\s+(?P<what>[^.?!]+)", re.I)
+    r"can you|could you|(?:would|will) you(?: be (?:willing|able) to)?|are you able to|any chance you could|"
+    r"don't forget to|remember to|please|your (?:job|task|homework)(?: for)?(?: this| next)?(?: week)? is to|"
+    r"the plan is(?: that)? you(?:'ll| will)?)\s+(?P<what>[^.?!]+)", re.I)
 # An officer's instruction without a subject: "Bring the letter and your diary.", "So, by next time, bring in
 # your rota." (a conditional one, "ring me if things get heated", is advice).
 _IMPERATIVE_ACTION = re.compile(
-    r"^(?:(?:and|also|so|then|now|right|okay|ok),?\s+)?(?:[\w']+(?: [\w']+){0,2},\s+)?(?P<what>(?:bring|(?:ring|call|phone|text|contact)(?! me\b)|"
-    r"book|send|email|fill (?:in|out)|keep (?:a|an|your|the|track|a record)|write (?:down|to)|apply|register|"
-    r"attend|collect|pick up|hand in|sign up)\b(?![^.?!]*\b(?:if|when)\b)[^.?!]+)", re.I)
+    r"^(?:(?:and|also|so|then|now|right|okay|ok),?\s+)?(?:[\w' ]{1,30}:\s+|(?!if\b|when\b)[\w']+(?: [\w']+){0,4},\s+)?"
+    r"(?P<what>(?:bring|(?:ring|call|phone|text|contact|email)(?! me\b)|book|send|fill (?:in|out)|"
+    r"keep (?:a|an|your|the|track|a record)|write (?:down|to|your)|apply|register|attend|collect|pick up|hand in|"
+    r"sign (?:up|the)|get (?:in touch|yourself|a|the|your|some|that)|pop (?:in|into|down|round)|post|print|"
+    r"take (?!care|a seat|a minute|your time|it easy|a breath|a moment)|have a (?:think|look|word|go)|"
+    r"give (?:\w+ ){1,4}a (?:ring|call|bell)|go (?:to|along|and|down|round)|speak to|talk to)"
+    r"\b(?![^.?!]*\b(?:if|when)\b)[^.?!]+)", re.I)
 _DEADLINE = re.compile(
     r"\b(?P<deadline>(?:by|before|on|for|until|no later than)\s+(?:(?:next|this)\s+)?(?:monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|week|weekend|month|the end of (?:the|this|next) (?:week|month)|"
@@ -117,12 +123,14 @@ _DEADLINE = re.compile(
     r"tomorrow|today|tonight|this (?:afternoon|week|evening)|next week|end of (?:the )?(?:day|week|month)|"
     r"within (?:a|one|two|three|\d+) (?:days?|weeks?))\b", re.I)
 # Talk about the conversation itself ("I need to remind you", "I have to take it seriously", "I'll note that"),
-# and a bare "do that" agreeing to a task already recorded, are not actions.
-_NOT_AN_ACTION = re.compile(r"^(?:be honest|say|think|guess|tell you|admit|don't|do not|"
+# a bare "do that" agreeing to a task already recorded, and states ("you'll need to be honest") are not
+# actions; being somewhere is ("I'll be at the pick-up point", "you've got to be back by seven").
+_NOT_AN_ACTION = re.compile(r"^(?:say|think|guess|tell you|admit|don't|do not|explain (?:what|how|why)|"
                             r"tell (?:me|us)(?: (?:what|how|why|when|where|who|about|more|a bit|if|whether)\b|$)|check (?:something|a few things)|"
                             r"ask (?:you|about)|remind you|hear (?:that|this|me)|take (?:it |this |that )?seriously|note that|know\b|"
                             r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
-                            r"go (?:through|over|ahead|on|back over)|be)\b", re.I)
+                            r"go (?:through|over|ahead|on|back over)|be(?! back| at\b| on time| home| there (?:at|by|for|on)))\b",
+                            re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
 _OPEN_QUESTION = re.compile(r"^(?:(?:so|and|but|now|okay|ok|right|then|well)\b,?\s+)?(?:[\w']+(?: [\w']+){0,2},\s+)?"
                             r"(?:what|why|how|when|where|who|which)\b", re.I)
