@@ -11,10 +11,28 @@ latest round (`"tuning": false`) is kept out of the loop: `make bench-summary` r
 import pytest
 from summary_quality import SESSIONS, group_scores, load_sessions, score
 
+TUNING = [s for s in load_sessions() if s["tuning"]]
+SCORES: dict[str, dict] = {}  # filled session by session (each run within the per-test time limit)
+
+
+def _scored(pipeline, session: dict) -> dict:
+    if session["id"] not in SCORES:
+        SCORES[session["id"]] = score(session, pipeline.transcribe(SESSIONS / f"{session['id']}.ogg"))
+    return SCORES[session["id"]]
+
+
+@pytest.mark.parametrize("session", TUNING, ids=[s["id"] for s in TUNING])
+def test_session_roles_and_appointment(pipeline, session):
+    """Roles right; the appointment exact wherever the recogniser kept the spoken date and time (the
+    synthetic voice's "nine o'clock" can come out as "either clock": `make bench-summary` reports those)."""
+    r = _scored(pipeline, session)
+    assert r["role_accuracy"] >= 0.9, r
+    assert r["appointment_exact"] or not r["appointment_heard"], r["appointment"]
+
 
 @pytest.fixture(scope="module")
 def results(pipeline):
-    return [score(s, pipeline.transcribe(SESSIONS / f"{s['id']}.ogg")) for s in load_sessions() if s["tuning"]]
+    return [_scored(pipeline, s) for s in TUNING]
 
 
 def test_actions_risk_flags_and_themes_are_recovered(results):
@@ -29,14 +47,5 @@ def test_actions_risk_flags_and_themes_are_recovered(results):
     assert g["theme_recall"] >= 0.9 and g["theme_precision"] >= 0.8, [(r["id"], r["extra_themes"]) for r in results]
 
 
-def test_appointment_date_and_time_are_exact(results):
-    """Exact wherever the recogniser kept the spoken date and time, which it must do in most sessions (the
-    synthetic voice's "nine o'clock" can come out as "either clock": `make bench-summary` reports those)."""
-    missed = [(r["id"], r["appointment"]) for r in results if r["appointment_heard"] and not r["appointment_exact"]]
-    assert not missed
+def test_most_appointments_survive_recognition(results):
     assert sum(r["appointment_heard"] for r in results) >= 0.8 * len(results)
-
-
-def test_roles_are_right(results):
-    for r in results:
-        assert r["role_accuracy"] >= 0.9, r
