@@ -33,9 +33,9 @@ _CHILD = r"(?:kids?|children|child|baby|little ones?|son|daughter|boy|girl|eldes
 _PERSON_OBJECT = r"(?:him|her|them|someone|somebody|a (?:lad|bloke|guy|man|woman|girl|bouncer))"
 
 # Hitting or grabbing someone is violence; it is domestic abuse where a partner is in the conversation.
-PHYSICAL = _rx(r"(?:hit|hitting|pushed|push|shoved|grabbed|strangled|choked|slapped|kicked|headbutted|pinned|"
+_PHYSICAL = _rx(r"(?:hit|hitting|pushed|push|shoved|grabbed|strangled|choked|slapped|kicked|headbutted|pinned|"
                r"punched|throttled) (?:me|her|him)", r"threw (?:\w+ ){1,2}at (?:me|her|him)")
-PARTNER = _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
+_PARTNER = _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
               r"fianc[ée]e?", r"relationship", r"we had (?:a|an) (?:row|argument|barney)", r"(?:the|a|an) argument")
 
 CATEGORIES = {
@@ -77,7 +77,7 @@ CATEGORIES = {
         r"put (?:him|her) through", r"punched (?:the|a) (?:door|wall|window)", r"got into it with",
         r"dead man walking", r"knows? what's coming", r"(?:had|has) it coming",
         r"i know where (?:he|she|they) (?:lives?|parks?|works?|drinks?)", r"set fire to", r"burn (?:\w+ ){0,2}down",
-        PHYSICAL.pattern),
+        _PHYSICAL.pattern),
     "weapons": _rx(_WEAPON, r"carrying(?! (?:the |my |his |her |some |a |a few )?(?:shopping|bags?|boxes|baby|kids?|"
                    r"stuff|weight|on|the can)\b)",
                    r"for (?:my )?protection",
@@ -145,7 +145,7 @@ CATEGORIES = {
 # "I'm not gonna lie" and the like are not negations of what follows.
 _NOT_NEGATING = re.compile(r"\b(?:(?:i'm |i am )?not (?:gonna|going to) lie(?: to you)?|no word of a lie|"
                            r"don't get me wrong|not being funny|i'm not saying)\b,?", re.I)
-NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
+_NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
                       re.I)
 _PAST = _rx(r"years (?:ago|back)", r"back in the day", r"when i was (?:younger|a kid|a teenager|young)",
             r"(?:a long time|ages) ago", r"in the past", r"closed the case", r"case (?:is |was |has been |'s been )?closed")
@@ -153,7 +153,7 @@ _CURRENT = _rx(r"again", r"this (?:week|weekend|morning|month)", r"last (?:night
                r"at the moment", r"these days", r"are back", r"come back", r"since i (?:last )?saw you")
 _MEDICATION_QUESTION = _rx(rf"(?:still )?(?:taking|take|on) (?:it|them|your {_MEDICINE}|the {_MEDICINE})",
                            rf"(?:taking|take) {_MEDICINE}")
-NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
+_NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
                        r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
 _NOT_TAKING = re.compile(r"^\W*(?:no|nope|not really|not always|not every day|sometimes|now and again|on and off|"
                          r"(?:i(?:'ve)? )?(?:stopped|came off|ran out|forgot|forget)|i haven't|i have not|i'm not|"
@@ -167,7 +167,7 @@ _MEDICINE_WORD = _rx(_MEDICINE)
 
 
 def _disclosed(pattern: re.Pattern, text: str) -> bool:
-    return any(not NEGATION.search(text[:m.start()]) for m in pattern.finditer(text))
+    return any(not _NEGATION.search(text[:m.start()]) for m in pattern.finditer(text))
 
 
 def categories(sentence: str, context: str = "") -> list[str]:
@@ -180,8 +180,8 @@ def categories(sentence: str, context: str = "") -> list[str]:
     found = [name for name, pattern in CATEGORIES.items() if _disclosed(pattern, text)]
     if "missed medication" not in found and _disclosed(_STOPPED_IT, text) and _MEDICINE_WORD.search(context):
         found.append("missed medication")
-    if "threats or violence" in found and "domestic abuse" not in found and PHYSICAL.search(text) \
-            and PARTNER.search(context + " " + text):
+    if "threats or violence" in found and "domestic abuse" not in found and _PHYSICAL.search(text) \
+            and _PARTNER.search(context + " " + text):
         found[found.index("threats or violence")] = "domestic abuse"
     return found
 
@@ -191,4 +191,4 @@ def categories_answered(question: str, answer: str, context: str = "") -> list[s
     discloses nothing; "Are you still taking your tablets?" "Not really." is missed medication."""
     if _MEDICATION_QUESTION.search(question) and _NOT_TAKING.match(answer):
         return ["missed medication"]
-    return [] if NO_ANSWER.match(answer) else categories(question, context)
+    return [] if _NO_ANSWER.match(answer) else categories(question, context)
