@@ -24,7 +24,7 @@ def main() -> int:
     pipeline = Pipeline(settings.model_dir, settings.pipeline_options())
     pipeline.load()
     rows, first = [], None
-    print(f"{'session':24} {'set':9} {'actions':>8} {'flags':>6} {'themes':>7} {'appt':>5} {'roles':>6} {'RTF':>5}")
+    print(f"{'session':36} {'set':9} {'actions':>8} {'flags':>6} {'themes':>7} {'appt':>5} {'roles':>6} {'RTF':>5}")
     for session in load_sessions():
         started = time.perf_counter()
         transcript = pipeline.transcribe(SESSIONS / f"{session['id']}.ogg")
@@ -32,7 +32,7 @@ def main() -> int:
         r = score(session, transcript)
         rows.append(r)
         first = first or transcript
-        print(f"{r['id']:24} {'tuning' if r['tuning'] else 'held-out':9} {r['actions'][0]}/{r['actions'][1]:<6} "
+        print(f"{r['id']:36} {'tuning' if r['tuning'] else 'held-out':9} {r['actions'][0]}/{r['actions'][1]:<6} "
               f"{r['risk_flags'][0]}/{r['risk_flags'][1]:<4} {r['themes'][0]}/{r['themes'][1]:<5} "
               f"{'yes' if r['appointment_exact'] else 'NO' if r['appointment_heard'] else 'lost':>5} "
               f"{r['role_accuracy']:6.2f} {rtf:5.1f}")
