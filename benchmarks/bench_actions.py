@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -29,17 +30,17 @@ def main() -> int:
     items = json.loads(Path(files[0] if files else DEVELOPMENT).read_text())["utterances"]
     found, total, missed, alarms = Counter(), Counter(), [], []
     for item in items:
-        actions = extract_actions(spoken([(item["speaker"], item["text"])]))
+        actions = [asdict(a) for a in extract_actions(spoken([(item["speaker"], item["text"])]))]
         if item["owner"] is None:
             if actions:
-                alarms.append((item["text"], [a.text for a in actions]))
+                alarms.append((item["text"], [a["text"] for a in actions]))
             continue
         group = f"{item['speaker']} -> {item['owner']}"
         total[group] += 1
         if action_found(item, actions):
             found[group] += 1
         else:
-            missed.append((group, item["text"], [(a.owner, a.text) for a in actions]))
+            missed.append((group, item["text"], [(a["owner"], a["text"]) for a in actions]))
     for group in sorted(total):
         print(f"{group:28} {found[group]:>3}/{total[group]}")
     n = sum(total.values())

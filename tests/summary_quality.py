@@ -116,11 +116,7 @@ def spoken(lines: list[tuple[str, str]]):
     return Transcript(Source("x.wav", "0" * 64, 3.0 * len(lines)), "en", {}, speakers, [], segments)
 
 
-def action_found(expected: dict, actions) -> bool:
-    """Whether one of ``actions`` (dicts or :class:`Action`) has the expected owner and all its keywords."""
-    return any(_get(a, "owner") == expected["owner"]
-               and all(_squash(k) in _squash(_get(a, "text")) for k in expected["keywords"]) for a in actions)
-
-
-def _get(item, key):
-    return item[key] if isinstance(item, dict) else getattr(item, key)
+def action_found(expected: dict, actions: list[dict]) -> bool:
+    """Whether one of ``actions`` (as in ``summary["actions"]``) has the expected owner and all its keywords."""
+    return any(a["owner"] == expected["owner"] and all(_squash(k) in _squash(a["text"]) for k in expected["keywords"])
+               for a in actions)

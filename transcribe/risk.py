@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 
-def _rx(*phrases: str) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
+def phrases(*parts: str) -> re.Pattern:
+    """Any of ``parts`` (regular expressions) as whole words, any case."""
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I)
 
 
 # -- lexicons ------------------------------------------------------------------------------------------------
@@ -33,13 +34,13 @@ _CHILD = r"(?:kids?|children|child|baby|little ones?|son|daughter|boy|girl|eldes
 _PERSON_OBJECT = r"(?:him|her|them|someone|somebody|a (?:lad|bloke|guy|man|woman|girl|bouncer))"
 
 # Hitting or grabbing someone is violence; it is domestic abuse where a partner is in the conversation.
-_PHYSICAL = _rx(r"(?:hit|hitting|pushed|push|shoved|grabbed|strangled|choked|slapped|kicked|headbutted|pinned|"
+_PHYSICAL = phrases(r"(?:hit|hitting|pushed|push|shoved|grabbed|strangled|choked|slapped|kicked|headbutted|pinned|"
                r"punched|throttled) (?:me|her|him)", r"threw (?:\w+ ){1,2}at (?:me|her|him)")
-_PARTNER = _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
+_PARTNER = phrases(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"(?:my|her|his|your) ex", r"missus",
               r"fianc[ée]e?", r"relationship", r"we had (?:a|an) (?:row|argument|barney)", r"(?:the|a|an) argument")
 
 CATEGORIES = {
-    "self-harm or suicide": _rx(
+    "self-harm or suicide": phrases(
         r"(?:hurt|harm|kill|hang|top|cut|burn|burnt|burned|slashed)(?:ing|ed)? (?:myself|yourself|himself|herself)"
         r"(?! shaving| on (?:a|the)| cooking| by accident)",
         r"(?:tried|try|trying) to (?:kill|hang|end|top) (?:myself|yourself|himself|herself|it all|my life|your life)",
@@ -65,7 +66,7 @@ CATEGORIES = {
         r"not (?:gonna|going to) be (?:here|around) (?:much )?(?:longer|for long)",
         r"(?:goodbye|suicide) (?:note|letter)s?", r"letters? to .{0,40}just in case", r"crisis team",
         r"home treatment team", r"(?:those|them|the|dark|bad) thoughts (?:are|have) (?:back|come back|returned)"),
-    "threats or violence": _rx(
+    "threats or violence": phrases(
         rf"(?:kill|batter|stab|smash|hurt|do|sort|glass|bottle|stamp on|jump|knock) {_PERSON_OBJECT}(?: out| in| over)?",
         r"threat(?:en\w*|s)?(?! (?:of|with|to) (?:eviction|evict|court|my tenancy|the tenancy|recall|breach)|"
         r" (?:me |us |him |her )?with (?:eviction|court|the bailiffs|recall))", r"(?:a|the) (?:fight|scrap|ruck)", r"had a (?:fight|scrap|ruck)", r"assault\w*",
@@ -78,14 +79,14 @@ CATEGORIES = {
         r"dead man walking", r"knows? what's coming", r"(?:had|has) it coming",
         r"i know where (?:he|she|they) (?:lives?|parks?|works?|drinks?)", r"set fire to", r"burn (?:\w+ ){0,2}down",
         _PHYSICAL.pattern),
-    "weapons": _rx(_WEAPON, r"carrying(?! (?:the |my |his |her |some |a |a few )?(?:shopping|bags?|boxes|baby|kids?|"
+    "weapons": phrases(_WEAPON, r"carrying(?! (?:the |my |his |her |some |a |a few )?(?:shopping|bags?|boxes|baby|kids?|"
                    r"stuff|weight|on|the can)\b)",
                    r"for (?:my )?protection",
                    r"(?:bat|hammer|bar) (?:behind|by|next to|under|down the side of)",
                    r"(?:pipe|bar|blade) up (?:my|his) sleeve"),
     # Children are a safeguarding matter where child protection is involved or contact is at stake, not
     # whenever they are mentioned ("a bit crowded with the kids").
-    "children": _rx(
+    "children": phrases(
         r"social services?", r"child protection", r"social workers?", r"children's services?",
         r"(?:children's )?social care", r"child in need", r"safeguarding", r"case conference", r"cp plan",
         r"into care", r"health visitor", r"raised concerns?", r"unsupervised", r"babysit\w*",
@@ -101,7 +102,7 @@ CATEGORIES = {
         rf"{_CHILD}\w* .{{0,30}}without (?:anyone|anybody|supervision|a supervisor)",
         r"(?:she's|he's|she is|he is) (?:twelve|thirteen|fourteen|fifteen)", r"underage",
         r"(?:has|with) (?:a|an) (?:\w+-year-old|little one)"),
-    "domestic abuse": _rx(
+    "domestic abuse": phrases(
         r"domestic", r"controlling (?:behaviour|her|him|me|relationship)",
         r"(?:i'm|i am|he's|he is|she's|she is|being|really|so) controlling", r"tell (?:her|him) what to wear", r"coercive", r"restraining order", r"non[- ]molestation", r"got physical",
         r"(?:her|his) ex\b", r"police (?:were|was|got) called", r"police (?:came|turned up|came round) .{0,20}"
@@ -117,14 +118,14 @@ CATEGORIES = {
         r"(?:sixty|fifty|forty|thirty|hundred|hundreds of|loads of|\d{2,}) (?:messages|texts|calls)",
         r"withheld number",
         r"(?:won't|will never|never) (?:see|get) the kids again", r"(?:never|won't) (?:leave|let me leave) (?:him|her)"),
-    "missed medication": _rx(
+    "missed medication": phrases(
         rf"(?:stopped|stop|skipp(?:ed|ing)|miss(?:ed|ing)|forg(?:et|etting|ot|otten)|binn(?:ed|ing)|flush(?:ed|ing)|"
         rf"halv(?:ed|ing)|c[oa]m(?:e|ing) off|ran out of|run out of) {_OWN}{_MEDICINE}",
         rf"(?:not|haven't|hasn't|ain't|didn't|never) (?:been )?(?:taking|taken|take|had|have|doing|collected|collect|"
         rf"picked|pick|got|get|go and pick) {_OWN}{_MEDICINE}",
         rf"{_MEDICINE}(?:'s| has| is)? (?:\w+ ){{0,2}}?(?:ran out|run out|overdue|stopped|sitting at the)",
         rf"only take (?:\w+ ){{0,2}}{_MEDICINE} (?:when|if|sometimes)", rf"without (?:my|your|his|her) {_MEDICINE}"),
-    "relapse": _rx(
+    "relapse": phrases(
         r"relapsed?", r"(?:used|using) again", rf"(?:used|using) {_SUBSTANCE}", r"picked up again", r"had a dig",
         rf"back on (?:the )?{_SUBSTANCE}", rf"on (?:it|the {_SUBSTANCE}) (?:again|all weekend|every day|all week)",
         r"(?:fell|fallen|falling) off the wagon", r"(?:a |couple of |few )slips?", r"slipped up",
@@ -147,11 +148,11 @@ _NOT_NEGATING = re.compile(r"\b(?:(?:i'm |i am )?not (?:gonna|going to) lie(?: t
                            r"don't get me wrong|not being funny|i'm not saying)\b,?", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no|haven't|hasn't|didn't|don't|won't|wouldn't|nothing|none)\b[^.?!]{0,25}$",
                       re.I)
-_PAST = _rx(r"years (?:ago|back)", r"back in the day", r"when i was (?:younger|a kid|a teenager|young)",
+_PAST = phrases(r"years (?:ago|back)", r"back in the day", r"when i was (?:younger|a kid|a teenager|young)",
             r"(?:a long time|ages) ago", r"in the past", r"closed the case", r"case (?:is |was |has been |'s been )?closed")
-_CURRENT = _rx(r"again", r"this (?:week|weekend|morning|month)", r"last (?:night|week|weekend)", r"recently", r"lately",
+_CURRENT = phrases(r"again", r"this (?:week|weekend|morning|month)", r"last (?:night|week|weekend)", r"recently", r"lately",
                r"at the moment", r"these days", r"are back", r"come back", r"since i (?:last )?saw you")
-_MEDICATION_QUESTION = _rx(rf"(?:still )?(?:taking|take|on) (?:it|them|your {_MEDICINE}|the {_MEDICINE})",
+_MEDICATION_QUESTION = phrases(rf"(?:still )?(?:taking|take|on) (?:it|them|your {_MEDICINE}|the {_MEDICINE})",
                            rf"(?:taking|take) {_MEDICINE}")
 _NO_ANSWER = re.compile(r"^\W*(?:no|nope|never|not really|not at all|nothing|none|i haven't|i have not|i didn't|"
                        r"i did not|i don't|i do not|i'm not|i am not)\b", re.I)
@@ -161,9 +162,9 @@ _NOT_TAKING = re.compile(r"^\W*(?:no|nope|not really|not always|not every day|so
 
 
 # "I've stopped taking it" is missed medication where the conversation is about medication.
-_STOPPED_IT = _rx(r"(?:stopped|stop|not been|haven't been|given up|gave up) taking (?:it|them)"
+_STOPPED_IT = phrases(r"(?:stopped|stop|not been|haven't been|given up|gave up) taking (?:it|them)"
                   r"(?! seriously| personally| to heart| in\b| out\b| back\b)", r"c[oa]me off (?:it|them)")
-_MEDICINE_WORD = _rx(_MEDICINE)
+_MEDICINE_WORD = phrases(_MEDICINE)
 
 
 def _disclosed(pattern: re.Pattern, text: str) -> bool:

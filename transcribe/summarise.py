@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from .records import Segment, Transcript
 from .render import format_timestamp
-from .risk import categories, categories_answered
+from .risk import categories, categories_answered, phrases
 from .roles import OFFICER, PERSON_ON_PROBATION
 
 SECTIONS = ("check_in", "review", "intervention", "summary", "set_task", "appointment")
@@ -75,22 +75,18 @@ class Summary:
 
 
 # -- cue phrases ---------------------------------------------------------------------------------------------
-def _rx(*phrases: str) -> re.Pattern:
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
-
-
-_CHECK_IN = _rx(r"how (?:have|are) you(?: been| doing| feeling)?", r"how(?:'s| is) (?:things|everything|life)",
+_CHECK_IN = phrases(r"how (?:have|are) you(?: been| doing| feeling)?", r"how(?:'s| is) (?:things|everything|life)",
                 r"since (?:i|we) (?:last )?(?:saw|spoke)", r"how(?:'ve| have) things been", r"feeling",
                 r"sleep(?:ing)?", r"mood", r"stressed?", r"(?:not )?(?:too )?bad", r"good week", r"rough week")
-_REVIEW = _rx(r"last time", r"are you still", r"still (?:working|going|attending|living|seeing|on)", r"did you (?:manage|get|go|make|do|ring|call|see|attend)", r"have you (?:been|managed|"
+_REVIEW = phrases(r"last time", r"are you still", r"still (?:working|going|attending|living|seeing|on)", r"did you (?:manage|get|go|make|do|ring|call|see|attend)", r"have you (?:been|managed|"
               r"done|got|rung|called|seen|attended|started|finished)", r"how did (?:it|the \w+) go", r"we agreed",
               r"you said you(?:'d| would)", r"missed", r"attended", r"went to", r"turned up", r"kept to",
               r"curfew", r"tag", r"unpaid work", r"hours")
-_INTERVENTION = _rx(r"let's (?:look|talk|go through|do|think|work)", r"today (?:i want|we(?:'re| are) going)",
+_INTERVENTION = phrases(r"let's (?:look|talk|go through|do|think|work)", r"today (?:i want|we(?:'re| are) going)",
                     r"work(?:ed)? (?:on|through)", r"worksheet", r"exercise", r"triggers?", r"consequences?",
                     r"what (?:would|could) you do", r"warning signs", r"coping", r"plan (?:for|if)",
                     r"relapse prevention", r"victim", r"budget(?:ing)?", r"thinking skills", r"cycle")
-_SUMMARY = _rx(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", r"(?:i'm|i am) (?:a bit )?"
+_SUMMARY = phrases(r"so (?:we've|we have) agreed", r"to (?:sum|wrap) (?:up|it up)", r"(?:i'm|i am) (?:a bit )?"
                r"(?:worried|concerned)", r"concern(?:ed|s)?", r"good progress", r"well done", r"doing well",
                r"agreed", r"the plan is", r"overall")
 
@@ -136,9 +132,9 @@ _OPEN_QUESTION = re.compile(r"^(?:(?:so|and|but|now|okay|ok|right|then|well)\b,?
                             r"(?:what|why|how|when|where|who|which)\b", re.I)
 
 # Strong cues name the appointment; weak ones ("see you on Tuesday") only confirm it.
-_APPOINTMENT = _rx(r"next appointment", r"next (?:session|meeting)", r"book (?:you|it) in(?: for)?",
+_APPOINTMENT = phrases(r"next appointment", r"next (?:session|meeting)", r"book (?:you|it) in(?: for)?",
                    r"(?:let's|we'll) (?:meet|see each other)", r"come (?:back|in) (?:on|next)", r"same time next")
-_APPOINTMENT_WEAK = _rx(r"see you (?:on|next|at|then|in)", r"next one")
+_APPOINTMENT_WEAK = phrases(r"see you (?:on|next|at|then|in)", r"next one")
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december)")
 _ORDINAL = (r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
@@ -160,36 +156,36 @@ _PLACE = re.compile(
 
 RISK_THEME = "risk and safeguarding"
 THEME_CUES = {
-    "accommodation": _rx(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
+    "accommodation": phrases(r"housing", r"housed", r"house move", r"flat", r"tenancy", r"landlord", r"rent", r"hostel", r"approved premises",
                          r"homeless\w*", r"sofa", r"evict\w*", r"move(?:d)? in", r"address", r"council"),
-    "education, training and employment": _rx(r"job(?! ?cent(?:re|er))(?!(?: this week| for this week)? is to)",
+    "education, training and employment": phrases(r"job(?! ?cent(?:re|er))(?!(?: this week| for this week)? is to)",
                                                r"(?<!unpaid )(?<!some )(?<!her )(?<!his )work(?:ing)?"
                                                r"(?! coach| on\b| with\b| through\b)",
                                                r"shift\w*", r"employ\w*", r"course",
                                                r"college", r"training", r"cscs", r"interview", r"cv", r"apprentice\w*",
                                                r"qualification\w*", r"volunteer\w*"),
-    "finance and benefits": _rx(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
+    "finance and benefits": phrases(r"universal credit", r"benefits?", r"pip", r"esa", r"money", r"debt\w*", r"budget\w*",
                                 r"pay(?:slip|day|ment)?s?", r"bills?", r"sanction\w*", r"food bank", r"loan",
                                 r"£\d+"),
-    "relationships and family": _rx(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"mum", r"dad",
+    "relationships and family": phrases(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband", r"mum", r"dad",
                                     r"kids?", r"children", r"son", r"daughter", r"family", r"relationship\w*", r"ex",
                                     r"seeing someone", r"falling out", r"fell out", r"split up", r"broke up"),
-    "drugs": _rx(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
+    "drugs": phrases(r"drugs?", r"heroin", r"crack", r"cocaine", r"cannabis", r"weed", r"spice", r"methadone",
                  r"subutex", r"buvidal", r"script", r"using", r"used again", r"relapse\w*", r"clean", r"test(?:ed)? positive",
                  r"gear", r"ket(?:amine)?", r"mdma", r"benzos", r"mamba", r"pregabalin", r"substance misuse"),
-    "alcohol": _rx(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans of", r"sober", r"drunk", r"vodka"),
-    "physical and mental health": _rx(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
+    "alcohol": phrases(r"drink\w*", r"alcohol", r"pub", r"pints?", r"beer", r"cans of", r"sober", r"drunk", r"vodka"),
+    "physical and mental health": phrases(r"gp", r"doctor", r"anxiety", r"depress\w*", r"mental health", r"medication",
                                       r"meds", r"sleep\w*", r"hospital", r"pain", r"counsell\w*", r"therapy",
                                       r"stress\w*", r"panic", r"mood", r"(?:feel|feeling|felt) (?:low|down)",
                                       r"crisis team"),
-    "thinking and behaviour": _rx(r"temper", r"anger", r"angry", r"impulsive", r"triggers?", r"consequences",
+    "thinking and behaviour": phrases(r"temper", r"anger", r"angry", r"impulsive", r"triggers?", r"consequences",
                                   r"think(?:ing)? before", r"without thinking", r"walked away", r"calm(?:ed)? down",
                                   r"coping", r"warning signs", r"(?:do|done|doing) (?:it |things )?differently",
                                   r"(?:likely )?outcome", r"(?:going (?:on|through)|goes on) (?:in|through) your head",
                                   r"think(?:ing)? it through", r"urges?", r"cravings?", r"high[- ]risk situations?"),
-    "attitudes": _rx(r"(?:not|wasn't|isn't) my fault", r"(?:not|isn't|wasn't) fair", r"unfair", r"blame\w*", r"victim", r"regret\w*",
+    "attitudes": phrases(r"(?:not|wasn't|isn't) my fault", r"(?:not|isn't|wasn't) fair", r"unfair", r"blame\w*", r"victim", r"regret\w*",
                      r"responsib\w*", r"attitude", r"motivat\w*", r"want to change"),
-    "licence conditions and compliance": _rx(r"licence", r"conditions?", r"curfew", r"tag", r"exclusion zone",
+    "licence conditions and compliance": phrases(r"licence", r"conditions?", r"curfew", r"tag", r"exclusion zone",
                                             r"breach\w*", r"recall\w*", r"missed (?:an |the |my )?appointments?",
                                             r"reporting", r"unpaid work", r"(?:community|suspended sentence) order",
                                             r"complian\w*", r"comply\w*"),
