@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-actions lint clean
+.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions lint clean
 
 setup: $(STAMP) models
 
@@ -45,8 +45,11 @@ bench-redact: setup
 bench-summary: setup
 	$(BIN)/python benchmarks/bench_summary.py
 
-bench-risk: $(STAMP)  # FILE=tests/data/risk_development.json for the development set
+bench-risk: setup  # FILE=transcribe/data/risk_training/writer1.json: the set the cues were grown from
 	$(BIN)/python benchmarks/bench_risk.py $(FILE)
+
+bench-risk-classifier: setup  # each writer scored by a classifier trained without it (about 10 min)
+	cd benchmarks && ../$(BIN)/python bench_risk_classifier.py
 
 bench-actions: $(STAMP)
 	$(BIN)/python benchmarks/bench_actions.py

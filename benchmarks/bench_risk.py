@@ -1,11 +1,14 @@
-"""`make bench-risk`: the risk-flag detector on short written utterances it was never tuned on.
+"""`make bench-risk`: the risk-flag detector on short written utterances, cue phrases alone and with the
+learned classifier.
 
 `tests/data/risk_utterances.json` was written by a separate writer who never saw the detector's code: 12
-disclosures per category and 30 near-misses ("I cut my hair", "I killed it at the interview"). Prints
-recall per category, how often the right category was named, and false alarms on the near-misses.
+disclosures per category and 30 near-misses ("I cut my hair", "I killed it at the interview"). Neither the cue
+catalogue nor the classifier was tuned or trained on it. Prints, per category, how often the right category
+was named, and false alarms on the near-misses.
 
-`tests/data/risk_development.json` is a second set by another separate writer (22 disclosures per category, 70
-near-misses), the one the cue catalogue is grown from; `tests/test_risk_phrases.py` holds the bar on it.
+The classifier's training data, `transcribe/data/risk_training/writer*.json` (three more writers), can be
+measured too, e.g. `writer1.json`, the set the cue catalogue was grown from (its figures for the classifier
+are then training figures, not a measurement).
 
 Usage: python benchmarks/bench_risk.py [FILE] [-v]   (FILE: default the held-out set; -v lists misses)
 """
@@ -18,45 +21,50 @@ from collections import Counter
 from pathlib import Path
 
 from transcribe.records import Segment, Source, Transcript, Word
+from transcribe.risk_classifier import load_risk_classifier
+from transcribe.settings import Settings
 from transcribe.summarise import extract_risk_flags
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_utterances.json"
+METHODS = ("phrases", "with classifier")
 
 
-def flags_for(text: str) -> set[str]:
+def flags_for(text: str, classifier=None) -> set[str]:
     segment = Segment(0.0, 3.0, "SPEAKER_00", text, [Word(0.0, 3.0, text, 1.0, "SPEAKER_00")], redacted_text=text)
     transcript = Transcript(Source("x.wav", "0" * 64, 3.0), "en", {}, [], [], [segment])
-    return {f.category for f in extract_risk_flags(transcript)}
+    return {f.category for f in extract_risk_flags(transcript, classifier)}
 
 
 def main() -> int:
     files = [a for a in sys.argv[1:] if not a.startswith("-")]
     items = json.loads(Path(files[0] if files else HELD_OUT).read_text())["utterances"]
-    found, right, total, alarms = Counter(), Counter(), Counter(), []
-    missed = []
+    classifier = load_risk_classifier(Settings().model_dir)
+    right = {m: Counter() for m in METHODS}
+    alarms = {m: [] for m in METHODS}
+    total, missed = Counter(), []
     for item in items:
-        flags = flags_for(item["text"])
+        flags = dict(zip(METHODS, (flags_for(item["text"]), flags_for(item["text"], classifier)), strict=True))
         if item["label"] is None:
-            if flags:
-                alarms.append((item["text"], sorted(flags)))
+            for m in METHODS:
+                if flags[m]:
+                    alarms[m].append((item["text"], sorted(flags[m])))
             continue
         total[item["label"]] += 1
-        found[item["label"]] += bool(flags)
-        right[item["label"]] += item["label"] in flags
-        if item["label"] not in flags:
-            missed.append((item["label"], item["text"], sorted(flags)))
-    print(f"{'category':24} {'flagged':>8} {'right category':>15}")
+        for m in METHODS:
+            right[m][item["label"]] += item["label"] in flags[m]
+        if item["label"] not in flags[METHODS[-1]]:
+            missed.append((item["label"], item["text"], sorted(flags[METHODS[-1]])))
+    print(f"{'right category':24} " + " ".join(f"{m:>16}" for m in METHODS))
     for category in sorted(total):
-        print(f"{category:24} {found[category]:>3}/{total[category]:<4} {right[category]:>9}/{total[category]}")
+        print(f"{category:24} " + " ".join(f"{right[m][category]:>11}/{total[category]:<4}" for m in METHODS))
     n = sum(total.values())
-    print(f"{'all':24} {sum(found.values()):>3}/{n:<4} {sum(right.values()):>9}/{n}   "
-          f"recall (right category) {sum(right.values()) / n:.2f}")
+    print(f"{'recall':24} " + " ".join(f"{sum(right[m].values()) / n:>16.2f}" for m in METHODS))
     negatives = sum(1 for item in items if item["label"] is None)
-    print(f"false alarms on near-misses: {len(alarms)}/{negatives}")
+    print(f"{'false alarms':24} " + " ".join(f"{len(alarms[m]):>11}/{negatives:<4}" for m in METHODS))
     if "-v" in sys.argv:
         for label, text, flags in missed:
             print(f"  missed {label}: {text!r} -> {flags}")
-        for text, flags in alarms:
+        for text, flags in alarms[METHODS[-1]]:
             print(f"  false alarm {flags}: {text!r}")
     return 0
 

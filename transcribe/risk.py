@@ -41,7 +41,8 @@ _PARTNER = phrases(r"partner", r"girlfriend", r"boyfriend", r"wife", r"husband",
 
 CATEGORIES = {
     "self-harm or suicide": phrases(
-        r"(?:hurt|harm|kill|hang|top|cut|burn|burnt|burned|slashed)(?:ing|ed)? (?:myself|yourself|himself|herself)"
+        r"(?:hurt|harm|kill|hang|top|cut|burn|burnt|burned|slashed|cutting|topping|topped)(?:ing|ed)? "
+        r"(?:myself|yourself|himself|herself)"
         r"(?! shaving| on (?:a|the)| cooking| by accident)",
         r"(?:tried|try|trying) to (?:kill|hang|end|top) (?:myself|yourself|himself|herself|it all|my life|your life)",
         r"end(?:ing)? (?:it all|my life|your life)", r"(?:end|ending) it(?! (?:with|between|off))(?= *(?:[.,!?]|$|all))",

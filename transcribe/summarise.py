@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from .records import Segment, Transcript
 from .render import format_timestamp
 from .risk import categories, categories_answered, phrases
+from .risk_classifier import NONE
 from .roles import OFFICER, PERSON_ON_PROBATION
 
 SECTIONS = ("check_in", "review", "intervention", "summary", "set_task", "appointment")
@@ -57,6 +58,9 @@ class RiskFlag:
     text: str
     timestamps: list[str]
     segments: list[int]
+    # "phrase": a cue in :mod:`transcribe.risk`; "classifier": :mod:`transcribe.risk_classifier`, with its probability
+    found_by: str = "phrase"
+    probability: float | None = None
 
 
 @dataclass
@@ -216,6 +220,7 @@ THEME_EXAMPLES = {
     "licence conditions and compliance": ["You were late for your curfew.", "You must stick to your licence conditions.",
                                           "You missed your last appointment.", "Breaching your licence could mean recall."],
 }
+RISK_CLASSIFIER_THRESHOLD = 0.98  # probability; see benchmarks/HELDOUT.md
 THEME_SIMILARITY = 0.6  # cosine; set from the tuning sessions, then checked on the held-out ones
 # A theme is reported when at least this many utterances support it: one passing "Fair enough" or "you've
 # kept to your licence" is not a theme of the session. Risk and safeguarding needs only one.
@@ -333,6 +338,16 @@ def _tidy_time(text: str) -> str:
     return re.sub(r"\s+o\s*['’]?\s*clock", " o'clock", text).strip()
 
 
+def _restated(segments: list[Segment], earlier: Appointment, later: Appointment) -> Appointment:
+    """``later``, unless it restates ``earlier``'s day more briefly ("Tuesday the 14th at half past two" ...
+    "See you on the 14th"): then the two together."""
+    if not (earlier.date and later.date and earlier.date.split()[-1].lower() == later.date.split()[-1].lower()):
+        return later
+    ts, idx = _cite(segments, earlier.segments + later.segments)
+    return Appointment(max(earlier.date, later.date, key=len), later.time or earlier.time,
+                       later.place or earlier.place, ts, idx)
+
+
 def extract_appointment(transcript: Transcript) -> Appointment | None:
     """The next appointment (date, time, place) as last stated in the session."""
     segments = transcript.segments
@@ -356,8 +371,17 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
             continue
         own = len(texts[i]) - cue.start()
         ts, idx = _cite(segments, window if (date and date.start() >= own) or (time and time.start() >= own) else [i])
-        found = Appointment(_tidy_date(date.group()) if date else None, _tidy_time(time.group()) if time else None,
-                            place_text.strip() if place_text else None, ts, idx)
+        latest = Appointment(_tidy_date(date.group()) if date else None, _tidy_time(time.group()) if time else None,
+                             place_text.strip() if place_text else None, ts, idx)
+        found = _restated(segments, found, latest) if found else latest
+    if found and found.date and not found.time:
+        # "See you on the 14th" at the door: the time was agreed a few utterances before.
+        for i in range(found.segments[0] - 1, max(-1, found.segments[0] - 6), -1):
+            date, time = _DATE.search(texts[i]), _TIME.search(texts[i])
+            if date and time:
+                earlier = Appointment(_tidy_date(date.group()), _tidy_time(time.group()), None, [], [i])
+                found = _restated(segments, earlier, found)
+                break
     if found is None:
         # No cue survived recognition ("let's look you in for Wednesday..."): sessions end by agreeing the
         # next appointment, so take the last late utterance that names both a day and a time.
@@ -371,25 +395,40 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
     return found
 
 
-def extract_risk_flags(transcript: Transcript) -> list[RiskFlag]:
+def extract_risk_flags(transcript: Transcript, classifier=None) -> list[RiskFlag]:
     """Risk and safeguarding statements, by category (:mod:`transcribe.risk`), skipping negated ones ("I
     haven't used"). A question is flagged only with its answer, which is cited too: "Have you been drinking?"
-    "No, nothing." is no flag, and "Are you still taking your tablets?" "Not really." is missed medication."""
+    "No, nothing." is no flag, and "Are you still taking your tablets?" "Not really." is missed medication.
+    With a ``classifier`` (:class:`transcribe.risk_classifier.RiskClassifier`), a statement it gives a
+    category with probability >= :data:`RISK_CLASSIFIER_THRESHOLD` is flagged too, where the cues missed it;
+    not the officer's statements, whose advice and safety planning it reads as disclosures."""
     segments = transcript.segments
-    flags = []
+    roles = _role_of(transcript)
+    flags, statements = [], []
     for i, seg in enumerate(segments):
         reply = next((j for j in range(i + 1, min(i + 3, len(segments))) if segments[j].speaker != seg.speaker), None)
         context = " ".join(s.redacted_text for s in segments[max(0, i - 3):i + 1])
         for sentence in _sentences(seg.redacted_text):
             if not sentence.endswith("?"):
                 found, cited = categories(sentence, context), [i]
+                if roles.get(seg.speaker) != OFFICER and len(sentence.split()) >= 3:
+                    statements.append((i, sentence, found))
             elif reply is not None:
                 found, cited = categories_answered(sentence, segments[reply].redacted_text, context), [i, reply]
             else:
                 continue
             ts, idx = _cite(segments, cited)
             flags += [RiskFlag(category, _shorten(sentence), ts, idx) for category in found]
-    return flags
+    if classifier is not None and statements:
+        for (i, sentence, found), (category, probability) in zip(
+                statements, classifier.predict([sentence for _, sentence, _ in statements]), strict=True):
+            # Domestic abuse is violence too: no second flag for the same sentence.
+            if category in (NONE, *found) or probability < RISK_CLASSIFIER_THRESHOLD or \
+                    (category == "threats or violence" and "domestic abuse" in found):
+                continue
+            flags.append(RiskFlag(category, _shorten(sentence), *_cite(segments, [i]), "classifier",
+                                  round(probability, 3)))
+    return sorted(flags, key=lambda flag: flag.segments)
 
 
 def extract_themes(transcript: Transcript, embedder=None, risk_flags: list[RiskFlag] = ()) -> dict[str, list[Point]]:
@@ -456,12 +495,13 @@ def _section_points(transcript: Transcript, pattern: re.Pattern, used: set[int],
     return points
 
 
-def summarise(transcript: Transcript, embedder=None) -> Summary:
+def summarise(transcript: Transcript, embedder=None, risk_classifier=None) -> Summary:
     """The CRISSA note of a (redacted, role-labelled) transcript.
 
     Args:
         transcript: with ``redacted_text`` and speaker roles filled in.
         embedder: optional :class:`transcribe.embed.SentenceEmbedder` for meaning-based themes.
+        risk_classifier: optional :class:`transcribe.risk_classifier.RiskClassifier` for risk the cues miss.
     """
     segments = transcript.segments
     actions = extract_actions(transcript)
@@ -488,7 +528,7 @@ def summarise(transcript: Transcript, embedder=None) -> Summary:
                       "talk_share": round(s.talk_time_s / total_talk, 3)} for s in transcript.speakers],
     }
     notes = [] if n else ["No speech was found in this recording."]
-    risk_flags = extract_risk_flags(transcript)
+    risk_flags = extract_risk_flags(transcript, risk_classifier)
     return Summary(crissa, extract_themes(transcript, embedder, risk_flags), actions, appointment, risk_flags, facts,
                    notes=notes)
 

@@ -29,9 +29,9 @@ _PROMPT = (
 )
 
 
-def summarise_with_llm(transcript: Transcript, options: LlmOptions, embedder=None) -> Summary:
+def summarise_with_llm(transcript: Transcript, options: LlmOptions, embedder=None, risk_classifier=None) -> Summary:
     """CRISSA sections written by the local model, everything else deterministic; falls back on failure."""
-    base = summarise(transcript, embedder)
+    base = summarise(transcript, embedder, risk_classifier)
     lines = "\n".join(f"{format_timestamp(s.start)} {s.speaker}: {s.redacted_text}" for s in transcript.segments)
     request = urllib.request.Request(
         options.base_url.rstrip("/") + "/chat/completions",

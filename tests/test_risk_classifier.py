@@ -1,0 +1,122 @@
+"""The learned risk classifier (transcribe/risk_classifier.py), as `transcribe models install` trained it from
+the committed data. The sentences here are this test's own, in none of the training files; how the
+classifier does on a whole held-out set is `make bench-risk` (benchmarks/HELDOUT.md)."""
+
+import json
+import shutil
+
+import pytest
+
+from transcribe.errors import ModelError
+from transcribe.records import Segment, Source, Speaker, Transcript, Word
+from transcribe.risk_classifier import (
+    NONE,
+    RISK_CLASSIFIER,
+    is_current,
+    load_risk_classifier,
+    training_examples,
+    training_files,
+)
+from transcribe.summarise import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags
+
+DISCLOSURES = {
+    "self-harm or suicide": ["Some nights I just sit on the edge of the car park roof and think about it.",
+                             "I've written letters to my kids in case I'm not around much longer.",
+                             "Scratched my wrists up with a razor on Sunday."],
+    "threats or violence": ["If that lad says one more word about my mum I'll break his face.",
+                            "I told the bailiff I'd put him through the window if he came back.",
+                            "Me and my cousin had a proper scrap outside the chippy."],
+    "weapons": ["I keep a screwdriver down my sock when I go out now, just in case.",
+                "My mate asked me to mind a machete for him.", "There's a bat under the bed, for if anyone comes round."],
+    "children": ["My boy's only six and he was home by himself till gone ten last night.",
+                 "The social worker says the baby can't stay with us while he's living there.",
+                 "I've been picking my daughter up from school even though I'm not meant to."],
+    "domestic abuse": ["He took my bank card off me and I have to ask him for bus money.",
+                       "I keep turning up at her work because she won't answer my calls.",
+                       "She threw a mug at me and I shoved her back."],
+    "missed medication": ["The injection was due the week before last and I never went.",
+                          "Haven't been to the chemist for my script since Monday.",
+                          "I've not had my inhaler or my anti-depressants for about a fortnight."],
+    "relapse": ["Got talked into a few lines at my cousin's do on Saturday.",
+                "Been on the bookies' machines again, lost my whole wage.",
+                "Had a little smoke with the lads on Friday, first in ages."],
+}
+ORDINARY = [
+    "The bus was late again so I walked the last bit.",
+    "I've been taking my tablets every morning like the doctor said.",
+    "My daughter's started at the big school and she loves it.",
+    "I'm nine months dry now, longest I've ever done.",
+    "Can you sign this so I can take it to the housing office?",
+]
+
+
+@pytest.fixture(scope="module")
+def classifier(model_root):
+    return load_risk_classifier(model_root)
+
+
+def test_installed_classifier_was_trained_on_the_committed_data(model_root):
+    directory = model_root / RISK_CLASSIFIER
+    assert is_current(directory)
+    card = json.loads((directory / "classifier.json").read_text())
+    assert card["training_files"] == [p.name for p in training_files()]
+    assert card["examples"] == len(training_examples()) >= 900
+
+
+def test_classifier_trained_on_other_data_is_refused(model_root, tmp_path):
+    stale = tmp_path / RISK_CLASSIFIER
+    shutil.copytree(model_root / RISK_CLASSIFIER, stale)
+    card = json.loads((stale / "classifier.json").read_text())
+    (stale / "classifier.json").write_text(json.dumps(card | {"training_digest": "0" * 64}))
+    assert not is_current(stale)
+    shutil.copy(model_root / "manifest.json", tmp_path / "manifest.json")
+    with pytest.raises(ModelError, match="trained on other data"):
+        load_risk_classifier(tmp_path)
+
+
+def test_classifier_finds_disclosures_the_cue_phrases_miss(classifier):
+    said = [(category, text) for category, texts in DISCLOSURES.items() for text in texts]
+    by_cues = [category in _flags(text) for category, text in said]
+    with_classifier = [category in _flags(text, classifier) for category, text in said]
+    assert all(with_classifier[i] for i, found in enumerate(by_cues) if found)  # it adds, never takes away
+    assert sum(with_classifier) >= sum(by_cues) + 3 and sum(with_classifier) >= 0.5 * len(said), \
+        [text for (_, text), found in zip(said, with_classifier, strict=True) if not found]
+
+
+def test_ordinary_talk_on_the_same_topics_is_no_risk(classifier):
+    flagged = [(text, got) for text, got in zip(ORDINARY, classifier.predict(ORDINARY), strict=True)
+               if got[0] != NONE and got[1] >= RISK_CLASSIFIER_THRESHOLD]
+    assert not flagged
+
+
+def _flags(text: str, classifier=None) -> set[str]:
+    return {flag.category for flag in extract_risk_flags(_transcript(text), classifier)}
+
+
+def _transcript(*texts: str) -> Transcript:
+    segments = [Segment(i * 4.0, i * 4.0 + 3.0, f"SPEAKER_0{i % 2}", t, [Word(i * 4.0, i * 4.0 + 3.0, t, 1.0)],
+                        redacted_text=t) for i, t in enumerate(texts)]
+    return Transcript(Source("x.wav", "0" * 64, 4.0 * len(texts)), "en", {}, [], [], segments)
+
+
+def test_summary_flags_what_the_cue_phrases_miss(classifier):
+    transcript = _transcript("How have things been since I last saw you?",
+                             "Haven't been to the chemist for my script since Monday.")
+    assert not extract_risk_flags(transcript)
+    flags = extract_risk_flags(transcript, classifier)
+    assert [(f.category, f.found_by, f.segments, f.timestamps) for f in flags] == \
+        [("missed medication", "classifier", [1], ["[00:00:04]"])]
+    assert RISK_CLASSIFIER_THRESHOLD <= flags[0].probability <= 1
+
+
+def test_a_cue_flag_is_not_repeated_by_the_classifier(classifier):
+    flags = extract_risk_flags(_transcript("I've been cutting myself again, mostly my arms."), classifier)
+    assert [(f.category, f.found_by) for f in flags] == [("self-harm or suicide", "phrase")]
+
+
+def test_the_officers_own_statements_are_left_to_the_cue_phrases(classifier):
+    transcript = _transcript("How have things been since I last saw you?",
+                             "Haven't been to the chemist for my script since Monday.")  # said by SPEAKER_01
+    for role, flagged in (("officer", False), ("person_on_probation", True)):
+        transcript.speakers = [Speaker("SPEAKER_01", 2.0, role=role)]
+        assert bool(extract_risk_flags(transcript, classifier)) == flagged, role
