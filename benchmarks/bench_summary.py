@@ -51,7 +51,7 @@ def main() -> int:
     factor = max(1, int(3600 / max(hour.source.duration_s, 1)))
     hour.segments = [s for _ in range(factor) for s in hour.segments]
     started = time.perf_counter()
-    summarise(hour, pipeline.embedder)
+    summarise(hour, pipeline.embedder, pipeline.risk_classifier)
     print(f"summary of a {factor * first.source.duration_s / 60:.0f}-minute transcript "
           f"({len(hour.segments)} utterances): {time.perf_counter() - started:.2f} s")
     return 0

