@@ -1,7 +1,7 @@
 """Risk and safeguarding cues: which categories a sentence discloses, read from its words.
 
-The catalogue is grown from `tests/data/risk_development.json` (disclosures and near-misses by a writer who
-never saw this code) and measured on `tests/data/risk_utterances.json`, which it is never tuned on
+The catalogue is grown from `transcribe/data/risk_training/writer1.json` (disclosures and near-misses by a
+writer who never saw this code) and measured on `tests/data/risk_utterances.json`, which it is never tuned on
 (`make bench-risk`). A sentence is read as a whole: a cue is not a disclosure when it is negated just
 before ("I'd never carry a knife again") or when the sentence places it in the past and says it is over
 ("the assault was years back and I've done the anger course since").
