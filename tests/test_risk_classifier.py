@@ -8,9 +8,9 @@ import re
 import shutil
 
 import pytest
+from summary_quality import spoken
 
 from transcribe.errors import ModelError
-from transcribe.records import Segment, Source, Speaker, Transcript, Word
 from transcribe.render import docx_text
 from transcribe.render_summary import render_summary_docx
 from transcribe.risk_classifier import (
@@ -94,45 +94,38 @@ def test_ordinary_talk_on_the_same_topics_is_no_risk(classifier):
 
 
 def _flags(text: str, classifier=None) -> set[str]:
-    return {flag.category for flag in extract_risk_flags(_transcript(text), classifier)}
-
-
-def _transcript(*texts: str) -> Transcript:
-    segments = [Segment(i * 4.0, i * 4.0 + 3.0, f"SPEAKER_0{i % 2}", t, [Word(i * 4.0, i * 4.0 + 3.0, t, 1.0)],
-                        redacted_text=t) for i, t in enumerate(texts)]
-    return Transcript(Source("x.wav", "0" * 64, 4.0 * len(texts)), "en", {}, [], [], segments)
+    return {flag.category for flag in extract_risk_flags(spoken([("P", text)]), classifier)}
 
 
 def test_summary_flags_what_the_cue_phrases_miss(classifier):
-    transcript = _transcript("How have things been since I last saw you?",
-                             "Haven't been to the chemist for my script since Monday.")
+    transcript = spoken([("O", "How have things been since I last saw you?"),
+                         ("P", "Haven't been to the chemist for my script since Monday.")])
     assert not extract_risk_flags(transcript)
     flags = extract_risk_flags(transcript, classifier)
     assert [(f.category, f.found_by, f.segments, f.timestamps) for f in flags] == \
-        [("missed medication", "classifier", [1], ["[00:00:04]"])]
+        [("missed medication", "classifier", [1], ["[00:00:03]"])]
     assert RISK_CLASSIFIER_THRESHOLD <= flags[0].probability <= 1
 
 
 def test_a_cue_flag_is_not_repeated_by_the_classifier(classifier):
-    flags = extract_risk_flags(_transcript("I've been cutting myself again, mostly my arms."), classifier)
+    flags = extract_risk_flags(spoken([("P", "I've been cutting myself again, mostly my arms.")]), classifier)
     assert [(f.category, f.found_by) for f in flags] == [("self-harm or suicide", "phrase")]
 
 
 def test_the_officers_own_statements_are_left_to_the_cue_phrases(classifier):
-    transcript = _transcript("How have things been since I last saw you?",
-                             "Haven't been to the chemist for my script since Monday.")  # said by SPEAKER_01
-    for role, flagged in (("officer", False), ("person_on_probation", True)):
-        transcript.speakers = [Speaker("SPEAKER_01", 2.0, role=role)]
-        assert bool(extract_risk_flags(transcript, classifier)) == flagged, role
+    said = "Haven't been to the chemist for my script since Monday."
+    for lines, flagged in (([("P", "How have things been?"), ("O", said)], False),
+                           ([("O", "How have things been?"), ("P", said)], True)):
+        assert bool(extract_risk_flags(spoken(lines), classifier)) == flagged, lines
 
 
 def test_the_note_says_which_flags_the_classifier_raised(classifier):
-    transcript = _transcript("How have things been since I last saw you?",
-                             "Haven't been to the chemist for my script since Monday.",
-                             "I've been cutting myself again, mostly my arms.")
+    transcript = spoken([("O", "How have things been since I last saw you?"),
+                         ("P", "Haven't been to the chemist for my script since Monday."),
+                         ("P", "I've been cutting myself again, mostly my arms.")])
     transcript.summary = summarise(transcript, risk_classifier=classifier).to_dict()
     buffer = io.BytesIO()
     render_summary_docx(transcript, buffer)
     text = docx_text(buffer.getvalue())
     assert re.search(r"Missed medication: Haven't been to the chemist .*\(classifier, (?:98|99|100)%\)", text)
-    assert re.search(r"Self-harm or suicide: I've been cutting myself again, mostly my arms\. \[00:00:08\]\n", text)
+    assert re.search(r"Self-harm or suicide: I've been cutting myself again, mostly my arms\. \[00:00:06\]\n", text)
