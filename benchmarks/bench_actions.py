@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from summary_quality import action_found, spoken  # noqa: E402
 
-from transcribe.summarise import extract_actions  # noqa: E402
+from transcribe.summary.actions import extract_actions  # noqa: E402
 
 DEVELOPMENT = Path(__file__).resolve().parent.parent / "tests" / "data" / "action_development.json"
 

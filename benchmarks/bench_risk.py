@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from summary_quality import spoken  # noqa: E402
 
-from transcribe.risk_classifier import load_risk_classifier  # noqa: E402
 from transcribe.settings import Settings  # noqa: E402
-from transcribe.summarise import extract_risk_flags  # noqa: E402
+from transcribe.summary.risk_classifier import load_risk_classifier  # noqa: E402
+from transcribe.summary.risk_flags import extract_risk_flags  # noqa: E402
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_utterances.json"
 METHODS = ("phrases", "with classifier")

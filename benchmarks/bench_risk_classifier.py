@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bench_risk import METHODS, flags_for
 
-from transcribe.risk_classifier import RiskClassifier, train, training_files
 from transcribe.settings import Settings
+from transcribe.summary.risk_classifier import RiskClassifier, train, training_files
 
 
 def main() -> int:

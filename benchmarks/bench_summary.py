@@ -16,7 +16,6 @@ from summary_quality import SESSIONS, group_scores, load_sessions, score  # noqa
 
 from transcribe.pipeline import Pipeline  # noqa: E402
 from transcribe.settings import Settings  # noqa: E402
-from transcribe.summarise import summarise  # noqa: E402
 
 
 def main() -> int:
@@ -51,7 +50,7 @@ def main() -> int:
     factor = max(1, int(3600 / max(hour.source.duration_s, 1)))
     hour.segments = [s for _ in range(factor) for s in hour.segments]
     started = time.perf_counter()
-    summarise(hour, pipeline.embedder, pipeline.risk_classifier)
+    pipeline.summarise(hour)
     print(f"summary of a {factor * first.source.duration_s / 60:.0f}-minute transcript "
           f"({len(hour.segments)} utterances): {time.perf_counter() - started:.2f} s")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 SESSIONS = Path(__file__).parent / "data" / "sessions"
@@ -48,11 +49,11 @@ def score(session: dict, transcript) -> dict:
     """Recall of expected actions and risk flags, exact appointment, and role accuracy by talk time."""
     summary = transcript.summary
     expected = session["expected"]
-    actions = summary["actions"]
+    actions = [asdict(a) for a in summary.actions]
     found_actions = [e for e in expected["actions"] if action_found(e, actions)]
-    categories = {f["category"] for f in summary["risk_flags"]}
+    categories = {f.category for f in summary.risk_flags}
     found_flags = [c for c in expected["risk_flags"] if c in categories]
-    appointment = summary["appointment"] or {}
+    appointment = asdict(summary.appointment) if summary.appointment else {}
     appointment_exact = (_norm(appointment.get("date")) == _norm(expected["appointment"]["date"])
                          and _norm(appointment.get("time")) == _norm(expected["appointment"]["time"]))
     # Whether the recogniser kept the spoken date and time at all ("at nine o'clock" can come out as "at either
@@ -83,10 +84,10 @@ def score(session: dict, transcript) -> dict:
                                    - set(expected.get("risk_flags_also_acceptable", ()))
                                    - ({"threats or violence"} if "domestic abuse" in expected["risk_flags"] else set())),
         "appointment_exact": appointment_exact, "appointment_heard": appointment_heard, "appointment": appointment,
-        "themes": (len(set(expected["themes"]) & set(summary["themes"])), len(expected["themes"])),
-        "themes_reported": len(summary["themes"]),
-        "themes_acceptable": len(set(summary["themes"]) & set(expected["themes"] + expected["themes_also_discussed"])),
-        "extra_themes": sorted(set(summary["themes"]) - set(expected["themes"] + expected["themes_also_discussed"])),
+        "themes": (len(set(expected["themes"]) & set(summary.themes)), len(expected["themes"])),
+        "themes_reported": len(summary.themes),
+        "themes_acceptable": len(set(summary.themes) & set(expected["themes"] + expected["themes_also_discussed"])),
+        "extra_themes": sorted(set(summary.themes) - set(expected["themes"] + expected["themes_also_discussed"])),
         "role_accuracy": right / total if total else 0.0,
     }
 
@@ -117,6 +118,6 @@ def spoken(lines: list[tuple[str, str]]):
 
 
 def action_found(expected: dict, actions: list[dict]) -> bool:
-    """Whether one of ``actions`` (as in ``summary["actions"]``) has the expected owner and all its keywords."""
+    """Whether one of ``actions`` (``asdict`` of the summary's actions) has the expected owner and all its keywords."""
     return any(a["owner"] == expected["owner"] and all(_squash(k) in _squash(a["text"]) for k in expected["keywords"])
                for a in actions)

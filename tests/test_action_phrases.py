@@ -11,7 +11,7 @@ from pathlib import Path
 
 from summary_quality import action_found, spoken
 
-from transcribe.summarise import extract_actions
+from transcribe.summary.actions import extract_actions
 
 ITEMS = json.loads((Path(__file__).parent / "data" / "action_development.json").read_text())["utterances"]
 

@@ -18,7 +18,7 @@ def _segment(text: str) -> Segment:
 
 
 def test_a_looping_chunk_is_recognised_by_its_compression_ratio(pipeline):
-    recogniser = pipeline._recogniser
+    recogniser = pipeline.recogniser
     assert recogniser._is_loop(_segment(LOOPING))
     assert not recogniser._is_loop(_segment("Let's book you in for next Wednesday, a bit sooner than usual."))
 
@@ -26,7 +26,7 @@ def test_a_looping_chunk_is_recognised_by_its_compression_ratio(pipeline):
 def test_a_looping_chunk_decoded_again_keeps_every_utterance_at_recording_time(pipeline):
     clip = decode_audio(DATA / "loop_prone.ogg")
     audio = Audio(np.concatenate([np.zeros(2 * clip.sample_rate, np.float32), clip.samples]), clip.sample_rate)
-    pieces = pipeline._recogniser._redecode(audio, 2.0, audio.duration_s)
+    pieces = pipeline.recogniser._redecode(audio, 2.0, audio.duration_s)
     text = " ".join(p.text for p in pieces).lower()
     assert text.count("wednesday") <= 2 and "take care of yourself" in text
     words = [w for p in pieces for w in p.words]

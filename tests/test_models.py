@@ -87,3 +87,57 @@ def test_install_is_idempotent_and_quick_when_intact(private_cache):
     messages = []
     install_models(root, [name], progress=messages.append)
     assert messages == [f"{name}: already installed"]
+
+
+@pytest.fixture
+def diarisation_cache(tmp_path, model_root):
+    """A private copy of the two diarisation models with their manifest entries."""
+    names = ("pyannote-segmentation-3.0", "campplus")
+    for name in names:
+        shutil.copytree(model_root / name, tmp_path / name)
+    manifest = json.loads((model_root / "manifest.json").read_text())
+    manifest["models"] = [m | {"path": str(tmp_path / m["name"])} for m in manifest["models"] if m["name"] in names]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    return tmp_path
+
+
+def test_a_tampered_network_definition_is_refused_before_it_runs(diarisation_cache):
+    """Issue 10: the CAM++ network definition is Python executed from the model cache. An edit that keeps the
+    file's size and restores its modification time is still caught, and the code never runs."""
+    import os
+
+    from transcribe.diarise import Diariser
+
+    root = diarisation_cache
+    definition = root / "campplus" / "camplusplus.py"
+    marker = root / "ran.txt"
+    Diariser(root)  # verified (and remembered) once, intact
+    original = definition.read_bytes()
+    payload = f"open({str(marker)!r}, 'w').write('ran')\n".encode()
+    tampered = payload + original[len(payload):]  # same size
+    stat = definition.stat()
+    definition.write_bytes(tampered)
+    os.utime(definition, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(ChecksumError, match="campplus: sha256 mismatch on camplusplus.py"):
+        Diariser(root)
+    assert not marker.exists()
+
+
+def test_verification_at_load_rehashes_only_changed_files(diarisation_cache, monkeypatch):
+    """Loading verifies every file, but hashes a file again only when its size, times or inode changed since it
+    was last verified: milliseconds for an intact cache."""
+    import transcribe.models as models
+
+    root = diarisation_cache
+    assert resolve_model_dir(root, "campplus", "embedding") == root / "campplus"
+    remembered = json.loads((root / models.VERIFIED).read_text())
+    assert {"campplus/camplusplus.py", "campplus/campplus_cn_en_common.pt"} <= set(remembered)
+
+    def no_hashing(path):
+        raise AssertionError(f"{path} was hashed again although unchanged")
+
+    monkeypatch.setattr(models, "sha256_file", no_hashing)
+    assert resolve_model_dir(root, "campplus", "embedding") == root / "campplus"
+    (root / "campplus" / "LICENSE").write_text("changed")
+    with pytest.raises(AssertionError, match="LICENSE was hashed again"):
+        resolve_model_dir(root, "campplus", "embedding")

@@ -174,6 +174,6 @@ def test_session_date_comes_from_the_recordings_metadata(pipeline, jfk_wav, tmp_
 
     m4a = convert(ffmpeg_exe, jfk_wav, tmp_path / "session.m4a", "-metadata", "creation_time=2026-03-12T10:15:00Z")
     transcript, outputs = pipeline.run(m4a, tmp_path / "out")
-    assert transcript.summary["facts"]["recorded_at"] == "2026-03-12T10:15:00+00:00"
+    assert transcript.summary.facts.recorded_at == "2026-03-12T10:15:00+00:00"
     assert "Session date\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.summary_docx.read_bytes())
     assert "Recorded\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.transcript_docx.read_bytes())

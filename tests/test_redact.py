@@ -191,7 +191,7 @@ def test_leak_check_catches_planted_identifier_and_original_value():
 
 def test_a_leaking_document_is_never_written(tmp_path):
     """If redaction missed something the render-time scan finds, the job fails and nothing is published."""
-    from transcribe.pipeline import write_outputs
+    from transcribe.publish import write_outputs
     from transcribe.records import Segment, Source, Transcript, Word
     from transcribe.redact import LeakError
 
@@ -206,7 +206,7 @@ def test_a_leaking_document_is_never_written(tmp_path):
 def test_subtitle_timings_are_not_read_as_identifiers(tmp_path):
     """"Neither did I." followed by a cue at 00:00:10 once read as the case reference "I000010", and the
     whole recording failed the leak check."""
-    from transcribe.pipeline import write_outputs
+    from transcribe.publish import write_outputs
     from transcribe.records import Segment, Source, Transcript, Word
 
     segments = [Segment(start, start + 0.7, "SPEAKER_00", text, [Word(start, start + 0.7, text, 0.9, "SPEAKER_00")],

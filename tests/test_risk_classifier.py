@@ -1,4 +1,4 @@
-"""The learned risk classifier (transcribe/risk_classifier.py), as `transcribe models install` trained it from
+"""The learned risk classifier (transcribe/summary/risk_classifier.py), as `transcribe models install` trained it from
 the committed data. The sentences here are this test's own, in none of the training files; how the
 classifier does on a whole held-out set is `make bench-risk` (benchmarks/HELDOUT.md)."""
 
@@ -11,9 +11,10 @@ import pytest
 from summary_quality import spoken
 
 from transcribe.errors import ModelError
-from transcribe.render import docx_text
-from transcribe.render_summary import render_summary_docx
-from transcribe.risk_classifier import (
+from transcribe.models import sha256_file
+from transcribe.render import docx_text, render_summary_docx
+from transcribe.summary import summarise
+from transcribe.summary.risk_classifier import (
     NONE,
     RISK_CLASSIFIER,
     is_current,
@@ -21,7 +22,7 @@ from transcribe.risk_classifier import (
     training_examples,
     training_files,
 )
-from transcribe.summarise import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags, summarise
+from transcribe.summary.risk_flags import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags
 
 DISCLOSURES = {
     "self-harm or suicide": ["Some nights I just sit on the edge of the car park roof and think about it.",
@@ -73,7 +74,12 @@ def test_classifier_trained_on_other_data_is_refused(model_root, tmp_path):
     card = json.loads((stale / "classifier.json").read_text())
     (stale / "classifier.json").write_text(json.dumps(card | {"training_digest": "0" * 64}))
     assert not is_current(stale)
-    shutil.copy(model_root / "manifest.json", tmp_path / "manifest.json")
+    # Installed like that (the manifest agrees with the files), so the cache verifies and the card decides.
+    manifest = json.loads((model_root / "manifest.json").read_text())
+    for m in manifest["models"]:
+        if m["name"] == RISK_CLASSIFIER:
+            m["files"]["classifier.json"] = sha256_file(stale / "classifier.json")
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="trained on other data"):
         load_risk_classifier(tmp_path)
 
@@ -123,7 +129,7 @@ def test_the_note_says_which_flags_the_classifier_raised(classifier):
     transcript = spoken([("O", "How have things been since I last saw you?"),
                          ("P", "Haven't been to the chemist for my script since Monday."),
                          ("P", "I've been cutting myself again, mostly my arms.")])
-    transcript.summary = summarise(transcript, risk_classifier=classifier).to_dict()
+    transcript.summary = summarise(transcript, risk_classifier=classifier)
     buffer = io.BytesIO()
     render_summary_docx(transcript, buffer)
     text = docx_text(buffer.getvalue())

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from transcribe.risk import CATEGORIES, categories
-from transcribe.risk_classifier import TRAINING_DATA
+from transcribe.summary.risk_classifier import TRAINING_DATA
+from transcribe.summary.risk_cues import CATEGORIES, categories
 
 ITEMS = json.loads((TRAINING_DATA / "writer1.json").read_text())["utterances"]
 

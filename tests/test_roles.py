@@ -4,7 +4,7 @@ import pytest
 
 from transcribe.records import Segment, Source, Speaker, Transcript
 from transcribe.render import speaker_display_name
-from transcribe.roles import assign_roles, relabel
+from transcribe.summary import assign_roles, relabel
 
 
 def make(lines):

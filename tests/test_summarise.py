@@ -2,8 +2,7 @@
 
 from test_roles import SESSION, make
 
-from transcribe.roles import assign_roles
-from transcribe.summarise import summarise
+from transcribe.summary import assign_roles, summarise
 
 
 def note(lines):

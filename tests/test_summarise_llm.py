@@ -12,8 +12,7 @@ import pytest
 from test_roles import SESSION, make
 
 from transcribe.options import LlmOptions
-from transcribe.roles import assign_roles
-from transcribe.summarise_llm import summarise_with_llm
+from transcribe.summary import assign_roles, summarise_with_llm
 
 REPLY = {"check_in": ["Reports a hard fortnight; [PERSON 1] has been ill [00:00:03]"], "review": [],
          "intervention": ["Reminded of licence conditions [00:00:12]"], "summary": []}
@@ -90,3 +89,21 @@ def test_falls_back_to_the_deterministic_note(transcript, problem):
     assert summary.method == "deterministic"
     assert any("unavailable" in n for n in summary.notes)
     assert summary.crissa["check_in"] and summary.actions
+
+
+@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY"])
+def test_proxy_variables_are_ignored(transcript, monkeypatch, variable):
+    """Issue 10: with a proxy variable set, urllib would send the loopback request through the proxy, which may
+    be another host. The request must go straight to the local server; the "proxy" (a listening local server
+    here) must see nothing."""
+    proxy, server = _Server(json.dumps(REPLY)), _Server(json.dumps(REPLY))
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, proxy.url.removesuffix("/v1"))
+    try:
+        summary = summarise_with_llm(transcript, LlmOptions(server.url, timeout_s=5))
+    finally:
+        proxy.close()
+        server.close()
+    assert proxy.requests == []
+    assert len(server.requests) == 1 and "local LLM" in summary.method

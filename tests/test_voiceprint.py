@@ -5,9 +5,9 @@ import stat
 from typer.testing import CliRunner
 
 from transcribe.cli import app
+from transcribe.diarise.voiceprint import load_profiles
 from transcribe.options import PipelineOptions
 from transcribe.pipeline import Pipeline
-from transcribe.voiceprint import load_profiles
 
 SESSIONS = "tests/data/sessions"
 

@@ -1,4 +1,9 @@
-"""probation-transcribe: offline pipeline from supervision recordings to diarised, redacted Word transcripts.
+"""probation-transcribe: offline pipeline from supervision recordings to diarised, redacted Word transcripts
+and a CRISSA supervision note.
+
+The tree reads as the pipeline: the recognition half (``audio``, ``asr``, ``diarise``, ``align``) makes a
+:class:`Recognised` record; the publishing half (``redact``, ``summary``, ``render``, ``publish``) turns it into a
+:class:`Transcript` and the shared documents. ``pipeline`` runs the two, together or one at a time.
 
 ``import transcribe`` is cheap: no torch, CTranslate2 or pyannote is imported until a model is loaded.
 """
@@ -12,16 +17,32 @@ from .errors import (
     RenderError,
     TranscribeError,
 )
-from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions, RedactionOptions
-from .records import AsrSegment, Audio, Redaction, Segment, Source, Speaker, SpeakerTurn, Transcript, Word
+from .options import AlignOptions, AsrOptions, DiariseOptions, PipelineOptions, RedactionOptions, SpeakerHints
+from .records import (
+    Action,
+    Appointment,
+    AsrSegment,
+    Audio,
+    Point,
+    Recognised,
+    Redaction,
+    RiskFlag,
+    Segment,
+    Source,
+    Speaker,
+    SpeakerTurn,
+    Summary,
+    Transcript,
+    Word,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AlignOptions", "AsrError", "AsrOptions", "AsrSegment", "Audio", "ChecksumError", "DiarisationError",
-    "DiariseOptions", "InputError", "ModelError", "Pipeline", "PipelineOptions", "Redaction", "RedactionOptions",
-    "RenderError",
-    "Segment", "Source", "Speaker", "SpeakerTurn", "Transcript", "TranscribeError", "Word", "decode_audio",
+    "Action", "AlignOptions", "Appointment", "AsrError", "AsrOptions", "AsrSegment", "Audio", "ChecksumError",
+    "DiarisationError", "DiariseOptions", "InputError", "ModelError", "Pipeline", "PipelineOptions", "Point",
+    "Recognised", "Redaction", "RedactionOptions", "RenderError", "RiskFlag", "Segment", "Source", "Speaker",
+    "SpeakerHints", "SpeakerTurn", "Summary", "Transcript", "TranscribeError", "Word", "decode_audio",
 ]
 
 

@@ -1,4 +1,10 @@
-"""Decode any common recording format to 16 kHz mono float32 with ffmpeg, once per recording."""
+"""Decode any common recording format to 16 kHz mono float32 with ffmpeg, once per recording.
+
+ffmpeg and PyAV are only ever given absolute file paths, and ffmpeg only the ``file`` and ``pipe`` protocols, so a
+file called ``concat:...`` or ``http:...`` is read as the file it is, never as a protocol. Error messages do not
+name the file (file names carry people's names): the caller says which recording failed, by name at a
+terminal or by job id in the service.
+"""
 
 from __future__ import annotations
 
@@ -40,29 +46,29 @@ def ffmpeg_executable() -> str:
 
 def _check_readable(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"{path.name}: file not found")
+        raise InputError("file not found")
     if not path.is_file():
-        raise InputError(f"{path.name}: not a regular file")
+        raise InputError("not a regular file")
     if path.stat().st_size == 0:
-        raise InputError(f"{path.name}: file is empty (0 bytes)")
+        raise InputError("file is empty (0 bytes)")
     try:
         with open(path, "rb") as f:
             f.read(1)
     except OSError as e:
-        raise InputError(f"{path.name}: cannot be read ({e.strerror})") from e
+        raise InputError(f"cannot be read ({e.strerror})") from e
 
 
-def _explain_ffmpeg_failure(name: str, stderr: bytes) -> str:
+def _explain_ffmpeg_failure(path: Path, stderr: bytes) -> str:
     lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
     text = " ".join(lines).lower()
     if "does not contain any stream" in text or "matches no streams" in text:
-        return f"{name}: contains no audio stream"
+        return "contains no audio stream"
     if "invalid data found" in text or "could not find codec" in text or "unknown format" in text \
             or "failed to find two consecutive mpeg audio frames" in text or "moov atom not found" in text:
-        return f"{name}: not a readable audio file (unknown format or corrupt data)"
+        return "not a readable audio file (unknown format or corrupt data)"
     detail = lines[-1] if lines else "no error text"
-    # ffmpeg prefixes errors with the input path; keep only the file name so no directories leak into logs.
-    return f"{name}: audio could not be decoded ({detail.replace(str(name), '').strip(' :')})"
+    # ffmpeg prefixes errors with the input path: drop it, so no folder or file name reaches a job record or log.
+    return f"audio could not be decoded ({detail.replace(str(path), '').replace(path.name, '').strip(' :')})"
 
 
 def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
@@ -79,24 +85,25 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
         The decoded :class:`Audio`.
 
     Raises:
-        InputError: missing, empty, unreadable, not audio, or no samples after decoding.
+        InputError: missing, empty, unreadable, not audio, or no samples after decoding (the message does not
+            name the file).
     """
-    path = Path(path)
+    path = Path(path).absolute()
     _check_readable(path)
     stream = (
-        ffmpeg.input(str(path))
+        ffmpeg.input(str(path), protocol_whitelist="file,pipe")
         .output("pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=sample_rate, vn=None, sn=None, dn=None)
         .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
     )
     try:
         out, _ = stream.run(cmd=ffmpeg_executable(), capture_stdout=True, capture_stderr=True)
     except ffmpeg.Error as e:
-        raise InputError(_explain_ffmpeg_failure(path.name, e.stderr or b"")) from e
+        raise InputError(_explain_ffmpeg_failure(path, e.stderr or b"")) from e
     samples = np.frombuffer(out, dtype=np.float32)
     if samples.size == 0:
-        raise InputError(f"{path.name}: no audio samples after decoding (empty or truncated recording)")
+        raise InputError("no audio samples after decoding (empty or truncated recording)")
     if not np.isfinite(samples).all():
-        raise InputError(f"{path.name}: decoded audio contains invalid samples (corrupt data)")
+        raise InputError("decoded audio contains invalid samples (corrupt data)")
     return Audio(samples=samples.copy(), sample_rate=sample_rate)
 
 
@@ -146,6 +153,7 @@ def recording_time(path: Path) -> tuple[str | None, str | None]:
     """
     import av  # PyAV: a faster-whisper dependency, reads tags without decoding
 
+    path = Path(path).absolute()  # a file name, never a protocol ("concat:...")
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             tags = {k.lower(): v for k, v in container.metadata.items()}

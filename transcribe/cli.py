@@ -59,7 +59,8 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
 ) -> None:
     """Transcribe and diarise recordings into <out>/<name>/transcript.json and transcript.docx."""
-    from .pipeline import STAGES, Pipeline
+    from .options import SpeakerHints
+    from .pipeline import Pipeline
 
     settings = _settings()
     try:
@@ -68,19 +69,26 @@ def run(
             max_speakers=max_speakers,
             keep_names=",".join([settings.keep_names, *keep_name]) if keep_name else None,
             deny_list=",".join([settings.deny_list, *deny]) if deny else None)
+        hints = SpeakerHints(num_speakers=speakers, min_speakers=min_speakers, max_speakers=max_speakers)
     except ValueError as e:
         raise _fail(str(e), 2) from e
     out_dir = out_dir or settings.out_dir
-    hints = {"num_speakers": speakers, "min_speakers": min_speakers, "max_speakers": max_speakers}
-    hints = {k: v for k, v in hints.items() if v is not None}
+    with Pipeline(settings.model_dir, options) as pipeline:
+        try:
+            with err.status("Loading models…", spinner="dots") if not quiet else nullcontext():
+                load_s = pipeline.load()
+        except (TranscribeError, ValueError) as e:
+            raise _fail(str(e)) from e
+        out.print(f"models loaded in {load_s:.1f} s ({pipeline.recogniser.name})", highlight=False)
+        failures = _run_each(pipeline, inputs, out_dir, hints, quiet)
+    if failures:
+        raise typer.Exit(1)
 
-    pipeline = Pipeline(settings.model_dir, options)
-    try:
-        with err.status("Loading models…", spinner="dots") if not quiet else nullcontext():
-            load_s = pipeline.load()
-    except (TranscribeError, ValueError) as e:
-        raise _fail(str(e)) from e
-    out.print(f"models loaded in {load_s:.1f} s ({pipeline.recogniser.name})", highlight=False)
+
+def _run_each(pipeline, inputs: list[Path], out_dir: Path, hints, quiet: bool) -> int:
+    """Process each recording; print one line per result and one ``error:`` line (naming the file) per
+    failure. Returns the number of failures."""
+    from .pipeline import STAGES
 
     failures = 0
     names: set[str] = set()
@@ -91,12 +99,13 @@ def run(
         with progress:
             tasks = {stage: progress.add_task(stage, total=1.0) for stage in STAGES}
             try:
-                transcript, outputs = pipeline.run(
-                    path, out_dir, progress=_updater(progress, tasks), name=name, **hints)
+                transcript, outputs = pipeline.run(path, out_dir, progress=_updater(progress, tasks), name=name,
+                                                   hints=hints)
             except (TranscribeError, ValueError) as e:
                 failures += 1
                 progress.stop()
-                err.print(f"[red]error:[/red] {e}", highlight=False)
+                # The library never names the file (job records must not); the person at the terminal needs it.
+                err.print(f"[red]error:[/red] {path.name}: {e}", highlight=False)
                 continue
         t = transcript.timings_s
         speech = "no speech found" if not transcript.has_speech else \
@@ -104,8 +113,7 @@ def run(
         out.print(f"{transcript.source.filename}: {transcript.source.duration_s:.1f} s audio, {speech}, "
                   f"{transcript.source.duration_s / max(t['total'], 1e-6):.1f}x real time → "
                   f"{outputs.transcript_docx}", highlight=False)
-    if failures:
-        raise typer.Exit(1)
+    return failures
 
 
 def _unique_name(stem: str, used: set[str]) -> str:
@@ -197,20 +205,19 @@ def relabel(
                                                               "documents for the officer only")] = None,
 ) -> None:
     """Fix a speaker's role or name and re-render every document in the result folder."""
-    from .embed import SentenceEmbedder
-    from .pipeline import write_outputs
-    from .render import transcript_from_dict
-    from .risk_classifier import load_risk_classifier
-    from .roles import relabel as relabel_speaker
-    from .summarise import summarise
+    from .pipeline import Pipeline
+    from .publish import write_outputs
+    from .records import Transcript, from_dict
+    from .summary import relabel as relabel_speaker
 
     path = result / "transcript.json"
-    root = _settings().model_dir
+    settings = _settings()
     try:
-        transcript = transcript_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        transcript = from_dict(Transcript, json.loads(path.read_text(encoding="utf-8")))
         transcript = relabel_speaker(transcript, speaker, role=role, name=name)
         # Owners of actions follow the roles; the same models as the first run, so no theme or flag is lost.
-        transcript.summary = summarise(transcript, SentenceEmbedder(root), load_risk_classifier(root)).to_dict()
+        with Pipeline(settings.model_dir, settings.pipeline_options()) as pipeline:
+            transcript.summary = pipeline.summarise(transcript)
         write_outputs(transcript, result)
     except (OSError, ValueError, KeyError, TranscribeError) as e:
         raise _fail(f"cannot relabel {result}: {e}") from e
@@ -233,7 +240,7 @@ def voice_enrol(
     """Store the officer's voice (an embedding: no audio, no text) to recognise them in later recordings."""
     from .audio import decode_audio, describe_source
     from .diarise import Diariser
-    from .voiceprint import enrol
+    from .diarise.voiceprint import enrol
 
     settings = _settings()
     directory = _profiles_dir(settings)
@@ -245,14 +252,14 @@ def voice_enrol(
             talk[t.speaker] = talk.get(t.speaker, 0.0) + t.end - t.start
         enrol(directory, officer_id, diarisation.embeddings, talk, describe_source(recording, audio).sha256, speaker)
     except (TranscribeError, ValueError) as e:
-        raise _fail(str(e)) from e
+        raise _fail(f"{recording.name}: {e}") from e
     out.print(f"voice profile for {officer_id} stored in {directory}", highlight=False)
 
 
 @voice_app.command("list")
 def voice_list() -> None:
     """List enrolled officers (ids and dates only)."""
-    from .voiceprint import load_profiles
+    from .diarise.voiceprint import load_profiles
 
     for p in load_profiles(_profiles_dir(_settings())):
         out.print(f"{p.officer_id}\tenrolled {p.enrolled_at}", highlight=False)
@@ -261,7 +268,7 @@ def voice_list() -> None:
 @voice_app.command("delete")
 def voice_delete(officer_id: Annotated[str, typer.Argument()]) -> None:
     """Delete an officer's voice profile."""
-    from .voiceprint import delete_profile
+    from .diarise.voiceprint import delete_profile
 
     try:
         deleted = delete_profile(_profiles_dir(_settings()), officer_id)
@@ -296,7 +303,7 @@ def bench(
     naive: Annotated[bool, typer.Option("--naive/--no-naive", help="also time the naive baseline")] = True,
 ) -> None:
     """Benchmark speed (real-time factor), WER and DER on an evaluation set, against a naive baseline."""
-    from .bench import run_benchmark
+    from benchmarks.bench_pipeline import run_benchmark
 
     settings = _settings()
     if not (eval_dir / "manifest.json").is_file():

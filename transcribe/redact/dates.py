@@ -8,15 +8,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, ORDINAL_WORDS_PATTERN
 from .spans import Span
 
-_MONTHS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_ORDINAL_WORDS = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-                  r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
-                  r"twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth|"
-                  r"thirty[\s-]first)")
-_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORDS})"
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
 _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                 r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|"
                 r"six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
@@ -27,8 +22,8 @@ _SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|nin
 _YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
 _SEP = r"[\s,]+"
 _DATE = re.compile(
-    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTHS}\.?(?:{_SEP}{_YEAR})?"
-    rf"|{_MONTHS}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
+    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{MONTH_OR_ABBREVIATION_PATTERN}\.?(?:{_SEP}{_YEAR})?"
+    rf"|{MONTH_OR_ABBREVIATION_PATTERN}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )

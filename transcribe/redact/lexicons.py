@@ -33,8 +33,6 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |am|pm|a.m.|p.m.|gmt|bst
 """.replace("\n", "").split("|"))
 
-MONTHS = frozenset("january february march april may june july august september october november december".split())
-
 COMMON_WORD_ZIPF = 4.8  # "will" 6.5, "hope" 5.4, "mark" 5.1 vs "steve" 4.7, "dean" 4.4, "andy" 4.4
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicons import DECOYS, MONTHS, first_names, is_common_word, places, zipf
+from ..vocabulary import MONTHS
+from .lexicons import DECOYS, first_names, is_common_word, places, zipf
 from .spans import Span
 
 _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|gardens|place|pl|"

@@ -1,7 +1,7 @@
 """A learned risk classifier: all-MiniLM-L6-v2 fine-tuned, on this host, to name the risk category a sentence
 discloses (or none), from the labelled utterances in ``transcribe/data/risk_training``.
 
-The cue catalogue (:mod:`transcribe.risk`) finds the phrasings it lists; people disclose risk in endless other
+The cue catalogue (:mod:`.risk_cues`) finds the phrasings it lists; people disclose risk in endless other
 ways ("The tablets, I stopped them ages ago"). Writers who never saw the code wrote the training data:
 disclosures, near-misses and ordinary supervision talk. The summariser uses both, the classifier only where
 it is very sure (`benchmarks/HELDOUT.md`: on disclosures it was never trained on, the right category 0.77 with
@@ -16,20 +16,17 @@ data is refused until it is rebuilt.
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (offline switches; CTranslate2 before torch)
-
-# isort: split
 import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
-from .risk import CATEGORIES
+from ..errors import ModelError
+from .risk_cues import CATEGORIES
 
 RISK_CLASSIFIER = "risk-classifier"  # its directory in the model cache
-TRAINING_DATA = Path(__file__).parent / "data" / "risk_training"
+TRAINING_DATA = Path(__file__).resolve().parent.parent / "data" / "risk_training"
 NONE = "none"
 LABELS = (*CATEGORIES, NONE)
 MAX_TOKENS = 64
@@ -97,6 +94,8 @@ def train(base_dir: Path, target: Path, files: list[Path] | None = None, epochs:
     """Fine-tune the sentence encoder in ``base_dir`` on :func:`training_examples` of ``files`` (default: all);
     write the classifier to ``target`` (encoder, tokenizer, head, and a card naming the labels and the
     training data's digest)."""
+    from .. import runtime  # noqa: F401  (offline switches; CTranslate2 before torch)
+    # isort: split
     import torch
     from safetensors.torch import save_file
     from transformers import AutoTokenizer
@@ -133,7 +132,7 @@ def train(base_dir: Path, target: Path, files: list[Path] | None = None, epochs:
 
 def load_risk_classifier(model_root: Path) -> RiskClassifier:
     """The installed classifier, refused if it was trained on other data than the committed training files."""
-    from .models import resolve_model_dir
+    from ..models import resolve_model_dir
 
     directory = resolve_model_dir(model_root, RISK_CLASSIFIER, "risk classifier")
     if not is_current(directory):
@@ -147,6 +146,8 @@ class RiskClassifier:
     category and its probability."""
 
     def __init__(self, directory: Path):
+        from .. import runtime  # noqa: F401  (offline switches; CTranslate2 before torch)
+        # isort: split
         import torch
         from safetensors.torch import load_file
         from transformers import AutoTokenizer

@@ -1,4 +1,5 @@
-"""Benchmark: speed, WER and DER of the pipeline on an evaluation set, beside a naive baseline.
+"""`make bench` (`transcribe bench`): speed, WER and DER of the pipeline on an evaluation set, beside a naive
+baseline.
 
 The baseline is what a first attempt would do with the same models: plain ``WhisperModel.transcribe``
 (default settings) then pyannote's ``SpeakerDiarization`` with its default 1 s hop, one after the other.
@@ -17,10 +18,10 @@ from statistics import median
 from rich.console import Console
 from rich.table import Table
 
-from . import runtime  # noqa: F401  (before torch)
-from .audio import decode_audio
-from .options import DiariseOptions, PipelineOptions
-from .records import SpeakerTurn
+from transcribe import runtime  # noqa: F401  (before torch)
+from transcribe.audio import decode_audio
+from transcribe.options import DiariseOptions, PipelineOptions
+from transcribe.records import SpeakerTurn
 
 
 @dataclass
@@ -97,19 +98,19 @@ def _score(item: dict, eval_dir: Path, result: ItemResult) -> None:
 
 
 def _run_pipeline(items, eval_dir: Path, model_root: Path, options: PipelineOptions) -> RunResult:
-    from .pipeline import Pipeline
+    from transcribe.pipeline import Pipeline
 
-    pipeline = Pipeline(model_root, options)
-    run = RunResult("pipeline", load_s=pipeline.load())
-    for item in items:
-        path = eval_dir / item["path"]
-        t0 = time.perf_counter()
-        transcript = pipeline.transcribe(path)
-        wall = time.perf_counter() - t0
-        result = ItemResult(item["id"], transcript.source.duration_s, dict(transcript.timings_s), wall,
-                            " ".join(s.text for s in transcript.segments), transcript.speaker_turns)
-        _score(item, eval_dir, result)
-        run.items.append(result)
+    with Pipeline(model_root, options) as pipeline:
+        run = RunResult("pipeline", load_s=pipeline.load())
+        for item in items:
+            path = eval_dir / item["path"]
+            t0 = time.perf_counter()
+            transcript = pipeline.transcribe(path)
+            wall = time.perf_counter() - t0
+            result = ItemResult(item["id"], transcript.source.duration_s, dict(transcript.timings_s), wall,
+                                " ".join(s.text for s in transcript.segments), transcript.speaker_turns)
+            _score(item, eval_dir, result)
+            run.items.append(result)
     run.peak_rss_mb = _peak_rss_mb()
     return run
 
@@ -119,8 +120,8 @@ def _run_naive(items, eval_dir: Path, model_root: Path, options: PipelineOptions
     import torch
     from faster_whisper import WhisperModel
 
-    from .diarise import Diariser
-    from .models import resolve_model_dir
+    from transcribe.diarise import Diariser
+    from transcribe.models import resolve_model_dir
 
     t0 = time.perf_counter()
     whisper = WhisperModel(str(resolve_model_dir(model_root, options.asr.model, "asr")), device="cpu",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from .records import Transcript
-from .render import NO_SPEECH, format_timestamp, speaker_display_name
+from ..records import Transcript, format_timestamp
+from .common import NO_SPEECH, speaker_display_name
 
 
 def _clock(seconds: float, decimal: str) -> str:

@@ -6,15 +6,12 @@ configuration (modules.json: Transformer, Pooling(mean), Normalize) prescribes.
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (offline switches; CTranslate2 before torch)
-
-# isort: split
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
-from .models import resolve_model_dir
+from ..errors import ModelError
+from ..models import resolve_model_dir
 
 SENTENCE_MODEL = "minilm-l6-v2"
 
@@ -23,6 +20,8 @@ class SentenceEmbedder:
     """Load once; :meth:`encode` returns unit-length vectors (cosine similarity is a dot product)."""
 
     def __init__(self, model_root: Path, batch_size: int = 32):
+        from .. import runtime  # noqa: F401  (offline switches; CTranslate2 before torch)
+        # isort: split
         import torch
         from transformers import AutoModel, AutoTokenizer
 

@@ -1,17 +1,9 @@
-"""Render a :class:`Transcript` as ``transcript.json`` data and as a Word document.
-
-Rendering is pure: functions return data or write to a stream the caller provides.
-"""
+"""``transcript.docx``: the redacted transcript as a Word document, written to a stream the caller provides."""
 
 from __future__ import annotations
 
-import io
-import json
 import re
-from dataclasses import asdict
-from datetime import date, datetime
-from functools import lru_cache
-from importlib import resources
+from datetime import date
 from typing import IO
 
 from docx import Document
@@ -19,7 +11,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
-from .records import Source, Transcript
+from ..records import Transcript, format_timestamp
+from .common import NO_SPEECH, format_duration, format_recorded, speaker_display_name
 
 LOW_CONFIDENCE = 0.5
 # Named styles used in the document; tests check each exists in the rendered file.
@@ -32,42 +25,6 @@ STYLE_SPEAKER = "Speaker Label"
 STYLE_UNCERTAIN = "Uncertain Word"
 STYLES = (STYLE_TITLE, STYLE_HEADING, STYLE_FACTS, STYLE_UTTERANCE, STYLE_TIMESTAMP, STYLE_SPEAKER,
           STYLE_UNCERTAIN)
-NO_SPEECH = "No speech was found in this recording."
-
-
-def transcript_to_dict(transcript: Transcript) -> dict:
-    """The ``transcript.json`` object (schema 1), keys in contract order."""
-    data = asdict(transcript)
-    order = ["schema", "source", "language", "models", "speakers", "speaker_turns", "segments",
-             "redactions", "summary", "timings_s"]
-    return {key: data[key] for key in order}
-
-
-@lru_cache(maxsize=1)
-def transcript_schema() -> dict:
-    """The JSON Schema of ``transcript.json``."""
-    return json.loads(resources.files("transcribe").joinpath("schema/transcript.schema.json").read_text())
-
-
-def format_timestamp(seconds: float) -> str:
-    """``[hh:mm:ss]`` for a time in seconds."""
-    total = int(seconds)
-    return f"[{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}]"
-
-
-def format_duration(seconds: float) -> str:
-    total = int(round(seconds))
-    h, m, s = total // 3600, total % 3600 // 60, total % 60
-    return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
-
-
-def format_recorded(source: Source) -> str:
-    """'12 March 2026, 10:15 (from the recording)': where the time is the file's, say it needs checking."""
-    if not source.recorded_at:
-        return "unknown"
-    when = datetime.fromisoformat(source.recorded_at)
-    where = "from the recording" if source.recorded_at_from == "metadata" else "file date: check it"
-    return f"{when:%-d %B %Y, %H:%M} ({where})"
 
 
 def _add_styles(doc) -> None:
@@ -82,48 +39,6 @@ def _add_styles(doc) -> None:
     speaker.font.bold = True
     uncertain = styles.add_style(STYLE_UNCERTAIN, WD_STYLE_TYPE.CHARACTER)
     uncertain.font.highlight_color = WD_COLOR_INDEX.GRAY_25
-
-
-def speaker_display_name(transcript: Transcript, speaker_id: str) -> str:
-    """How a speaker is shown in shared documents: the role once known (``Officer``, ``Person on
-    probation``), else the diarisation label. Only the officer's own name is ever shown; other people's
-    names are personal data and stay in the JSON."""
-    for s in transcript.speakers:
-        if s.id == speaker_id:
-            if not s.role:
-                return s.id
-            label = s.role.replace("_", " ").capitalize()
-            same_role = [o for o in transcript.speakers if o.role == s.role]
-            if len(same_role) > 1:
-                label += f" {same_role.index(s) + 1}"
-            return f"{label} ({s.name})" if s.name and s.role == "officer" else label
-    return speaker_id
-
-
-def transcript_from_dict(data: dict) -> Transcript:
-    """Rebuild a :class:`Transcript` from ``transcript.json`` data (for relabelling and re-rendering)."""
-    from .records import Redaction, Segment, Source, Speaker, SpeakerTurn, Word
-
-    return Transcript(
-        source=Source(**data["source"]), language=data["language"], models=data["models"],
-        speakers=[Speaker(**s) for s in data["speakers"]],
-        speaker_turns=[SpeakerTurn(**t) for t in data["speaker_turns"]],
-        segments=[Segment(**{**seg, "words": [Word(**w) for w in seg["words"]]}) for seg in data["segments"]],
-        redactions=[Redaction(**r) for r in data["redactions"]], summary=data.get("summary", {}),
-        timings_s=data.get("timings_s", {}), schema=data.get("schema", 1))
-
-
-def docx_text(data: bytes) -> str:
-    """Every piece of text a reader of a .docx sees: paragraphs, tables, headers and footers."""
-    doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    for section in doc.sections:
-        for part in (section.header, section.footer):
-            parts.extend(p.text for p in part.paragraphs)
-    return "\n".join(parts)
 
 
 def _speaker_fact(transcript: Transcript, speaker) -> str:

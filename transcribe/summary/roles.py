@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import replace
 
-from .records import Segment, Speaker, Transcript
+from ..records import Segment, Speaker, Transcript
 
 OFFICER = "officer"
 PERSON_ON_PROBATION = "person_on_probation"

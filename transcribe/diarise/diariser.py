@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import runtime  # noqa: F401  (offline switches and import order; before pyannote)
-from .errors import DiarisationError, ModelError
-from .models import resolve_model_dir
-from .options import DiariseOptions
-from .records import Audio, SpeakerTurn
+from .. import runtime  # noqa: F401  (offline switches and import order; before pyannote)
+from ..errors import DiarisationError, ModelError
+from ..models import resolve_model_dir
+from ..options import DiariseOptions, SpeakerHints
+from ..records import Audio, SpeakerTurn
 
 logger = logging.getLogger(__name__)
 
@@ -116,13 +116,13 @@ class Diariser:
         })
         self.pipeline.to(resolve_torch_device(self.options.device))
 
-    def diarise(self, audio: Audio, hook: Callable | None = None, **overrides) -> Diarisation:
+    def diarise(self, audio: Audio, hook: Callable | None = None, hints: SpeakerHints | None = None) -> Diarisation:
         """Find who spoke when.
 
         Args:
             audio: the decoded recording (16 kHz mono).
             hook: optional pyannote progress hook ``hook(step_name, artefact, completed=, total=)``.
-            **overrides: ``num_speakers``, ``min_speakers``, ``max_speakers`` for this call only.
+            hints: what is known about this recording's speakers (count or bounds).
 
         Returns:
             Raw and exclusive speaker turns, speakers labelled ``SPEAKER_00``, ``SPEAKER_01``... in
@@ -133,10 +133,7 @@ class Diariser:
         """
         import torch
 
-        opts = self.options
-        num = overrides.get("num_speakers", opts.num_speakers)
-        lo = overrides.get("min_speakers", opts.min_speakers)
-        hi = overrides.get("max_speakers", opts.max_speakers)
+        num, lo, hi = (hints or SpeakerHints()).applied_to(self.options)
         waveform = torch.from_numpy(np.ascontiguousarray(audio.samples, dtype=np.float32)).unsqueeze(0)
         try:
             with warnings.catch_warnings():

@@ -9,7 +9,6 @@ officer with that id, overriding the guess from what was said (but never a revie
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -17,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .records import Speaker
+from ..files import write_private
+from ..records import Speaker
 
 # Cosine similarity of CAM++ centroids above which two voices are taken to be the same person.
 MATCH_THRESHOLD = 0.6
@@ -42,11 +42,7 @@ def save_profile(directory: Path, profile: VoiceProfile) -> Path:
     """Store a profile (0600, atomically) and return its path."""
     path = _path(directory, profile.officer_id)
     Path(directory).mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(profile.__dict__, f)
-    os.replace(tmp, path)
+    write_private(path, json.dumps(profile.__dict__).encode())
     return path
 
 

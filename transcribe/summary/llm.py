@@ -13,12 +13,16 @@ import logging
 import re
 import urllib.request
 
-from .options import LlmOptions
-from .records import Transcript
-from .render import format_timestamp
-from .summarise import SECTIONS, Point, Summary, summarise
+from ..options import LlmOptions
+from ..records import CRISSA_SECTIONS, Point, Summary, Transcript, format_timestamp
+from .crissa import summarise
 
 logger = logging.getLogger(__name__)
+
+_WORDED = tuple(CRISSA_SECTIONS)[:4]  # check_in, review, intervention, summary: the sections the model words
+_TIMESTAMP = re.compile(r"\[\d{2}:\d{2}:\d{2}\]")
+# No proxy: the loopback address must be reached directly, whatever http_proxy and HTTPS_PROXY say.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 _PROMPT = (
     "You write probation supervision notes in the CRISSA format. From the redacted transcript below, write "
@@ -40,20 +44,17 @@ def summarise_with_llm(transcript: Transcript, options: LlmOptions, embedder=Non
                                       {"role": "user", "content": lines}]}).encode(),
         headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=options.timeout_s) as response:
+        with _DIRECT.open(request, timeout=options.timeout_s) as response:
             reply = json.loads(response.read())
         sections = json.loads(reply["choices"][0]["message"]["content"])
-        for key in SECTIONS[:4]:
+        for key in _WORDED:
             bullets = sections.get(key, [])
             if not isinstance(bullets, list) or not all(isinstance(b, str) for b in bullets):
                 raise ValueError(f"section {key} is not a list of strings")
-            base.crissa[key] = [Point(b.strip(), _timestamps(b), []) for b in bullets[:4] if b.strip()]
+            base.crissa[key] = [Point(b.strip(), _TIMESTAMP.findall(b), []) for b in bullets[:4] if b.strip()]
         base.method = f"local LLM ({options.model}) for sections; deterministic extraction for the rest"
     except (OSError, ValueError, KeyError, IndexError, TypeError) as e:  # URLError/timeouts are OSErrors
         logger.warning("local LLM summariser unavailable (%s); using the deterministic summary", type(e).__name__)
         base.notes.append("The local language model was unavailable; this note was produced deterministically.")
     return base
 
-
-def _timestamps(text: str) -> list[str]:
-    return re.findall(r"\[\d{2}:\d{2}:\d{2}\]", text)

@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import re
 
-
-def phrases(*parts: str) -> re.Pattern:
-    """Any of ``parts`` (regular expressions) as whole words, any case."""
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I)
-
+from .text import phrases
 
 # -- lexicons ------------------------------------------------------------------------------------------------
 _MEDICINE = (r"(?:meds?|medication|medicine|tablets?|pills?|prescription|(?:repeat )?script|depot(?: injection)?|"

@@ -8,10 +8,10 @@ with ``(batch, 1, samples)`` chunks and ``(batch, frames)`` speaker activity wei
 
 from __future__ import annotations
 
-from . import runtime  # noqa: F401  (offline switches, and CTranslate2 before torch: see runtime.py)
+from .. import runtime  # noqa: F401  (offline switches, and CTranslate2 before torch: see runtime.py)
 
 # isort: split
-import importlib.util
+import types
 from functools import cached_property
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import torch.nn.functional as F
 import torchaudio.compliance.kaldi as kaldi
 from pyannote.audio import Model
 
-from .errors import ModelError
+from ..errors import ModelError
 
 WEIGHTS = "campplus_cn_en_common.pt"
 DEFINITION = "camplusplus.py"
@@ -33,13 +33,20 @@ MIN_FRAMES = 20
 
 
 def _load_network_class(directory: Path):
-    """Import the CAM++ network definition that was installed beside its weights."""
+    """Run the CAM++ network definition installed beside its weights, and return its network class.
+
+    The model cache is verified before this runs (:func:`transcribe.models.resolve_model_dir`). The source is
+    compiled from the bytes read here, so no bytecode is written into (or read from) the model cache.
+    """
     path = directory / DEFINITION
-    spec = importlib.util.spec_from_file_location("_transcribe_campplus_definition", path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise ModelError(f"CAM++ network definition {path} is missing: run `transcribe models install`")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise ModelError(f"CAM++ network definition {path} cannot be read ({e.strerror}): "
+                         "run `transcribe models install`") from e
+    module = types.ModuleType("_transcribe_campplus_definition")
+    module.__file__ = str(path)
+    exec(compile(source, str(path), "exec"), module.__dict__)  # noqa: S102 (verified model code, see above)
     return module.CAMPPlus
 
 

@@ -1,0 +1,2 @@
+"""Benchmarks (`make bench-*`): figures printed, not timed tests. `bench_pipeline` backs `transcribe bench`; the
+other modules are scripts run by the Makefile."""

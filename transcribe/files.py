@@ -1,0 +1,35 @@
+"""Safe file writes: atomic, owner-only from the first byte, and immune to planted symlinks.
+
+Every file the library writes that holds personal data (transcripts, documents, checkpoints, voice profiles)
+goes through :func:`write_private`. The data is written to a temporary file created in the target folder with
+``O_CREAT | O_EXCL | O_NOFOLLOW`` under an unpredictable name (:func:`tempfile.mkstemp`), flushed to disk, then
+renamed over the target. A symlink planted at the target is replaced, never followed; there is no predictable
+temporary name to plant one at; and a reader sees either the old file or the whole new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_private(path: str | Path, data: bytes, mode: int = 0o600) -> None:
+    """Atomically replace ``path`` with ``data``, readable and writable by the owner only (``mode``).
+
+    Raises:
+        OSError: the folder does not exist or cannot be written.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # O_EXCL|O_NOFOLLOW, 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode != 0o600:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,57 @@
+"""What every shared document says the same way: durations, the session date, speaker labels; and reading a
+Word file back as text (for the leak check and for tests)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from docx import Document
+
+from ..records import Source, Transcript
+
+NO_SPEECH = "No speech was found in this recording."
+
+
+def format_duration(seconds: float) -> str:
+    total = int(round(seconds))
+    h, m, s = total // 3600, total % 3600 // 60, total % 60
+    return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
+
+
+def format_recorded(source: Source) -> str:
+    """'12 March 2026, 10:15 (from the recording)': where the time is the file's, say it needs checking."""
+    if not source.recorded_at:
+        return "unknown"
+    when = datetime.fromisoformat(source.recorded_at)
+    where = "from the recording" if source.recorded_at_from == "metadata" else "file date: check it"
+    return f"{when:%-d %B %Y, %H:%M} ({where})"
+
+
+def speaker_display_name(transcript: Transcript, speaker_id: str) -> str:
+    """How a speaker is shown in shared documents: the role once known (``Officer``, ``Person on
+    probation``), else the diarisation label. Only the officer's own name is ever shown; other people's
+    names are personal data and stay in the JSON."""
+    for s in transcript.speakers:
+        if s.id == speaker_id:
+            if not s.role:
+                return s.id
+            label = s.role.replace("_", " ").capitalize()
+            same_role = [o for o in transcript.speakers if o.role == s.role]
+            if len(same_role) > 1:
+                label += f" {same_role.index(s) + 1}"
+            return f"{label} ({s.name})" if s.name and s.role == "officer" else label
+    return speaker_id
+
+
+def docx_text(data: bytes) -> str:
+    """Every piece of text a reader of a .docx sees: paragraphs, tables, headers and footers."""
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            parts.extend(p.text for p in part.paragraphs)
+    return "\n".join(parts)
