@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions lint clean
+.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions bench-service up lint clean
 
 setup: $(STAMP) models
 
@@ -53,6 +53,12 @@ bench-risk-classifier: setup  # each writer scored by a classifier trained witho
 
 bench-actions: $(STAMP)
 	$(BIN)/python benchmarks/bench_actions.py
+
+bench-service: setup  # the same recordings through the service with 1 and 2 worker processes (about 10 min)
+	$(BIN)/python benchmarks/bench_service.py
+
+up: setup  # the whole service: drop recordings in $${PT_DATA_DIR:-~/.local/share/probation-transcribe/service}/inbox/<account>/
+	$(BIN)/transcribe up
 
 lint: $(STAMP)
 	$(BIN)/ruff check transcribe workers tests benchmarks

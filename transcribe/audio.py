@@ -8,7 +8,6 @@ terminal or by job id in the service.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -20,6 +19,7 @@ import ffmpeg
 import numpy as np
 
 from .errors import InputError
+from .files import sha256_file
 from .records import Audio, Source
 
 logger = logging.getLogger(__name__)
@@ -104,18 +104,80 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
         raise InputError("no audio samples after decoding (empty or truncated recording)")
     if not np.isfinite(samples).all():
         raise InputError("decoded audio contains invalid samples (corrupt data)")
-    return Audio(samples=samples.copy(), sample_rate=sample_rate)
+    audio = Audio(samples=samples.copy(), sample_rate=sample_rate)
+    _check_complete(path, audio.duration_s)
+    return audio
+
+
+# A recording whose header promises more (or less) audio than the file holds was cut short while being copied,
+# or is damaged: refuse it rather than transcribe part of a session without saying so.
+_LENGTH_TOLERANCE_S = 1.0
+
+
+def _check_complete(path: Path, decoded_s: float) -> None:
+    """Compare the length the file's header declares with the audio the file holds.
+
+    Raises:
+        InputError: the two disagree by more than a second (and 5%).
+    """
+    lengths = _wav_lengths(path) or _container_lengths(path, decoded_s)
+    if lengths is None:
+        return
+    declared, held = lengths
+    if abs(declared - held) > max(_LENGTH_TOLERANCE_S, 0.05 * declared):
+        why = "it was cut short (still being copied?) or is damaged" if declared > held else \
+            "the header is damaged, and part of the recording would be lost"
+        raise InputError(f"the file's header says {declared:.1f} s of audio but it holds {held:.1f} s: {why}")
+
+
+def _container_lengths(path: Path, decoded_s: float) -> tuple[float, float] | None:
+    """(declared, decoded) seconds, where the container declares a duration (an MP3's Xing header, an MP4 index)."""
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            return (container.duration / 1e6, decoded_s) if container.duration else None
+    except (av.error.FFmpegError, OSError):
+        return None
+
+
+def _wav_lengths(path: Path) -> tuple[float, float] | None:
+    """(declared, held) seconds of a RIFF WAVE file's data chunk; None for other files, and for a size of 0
+    or 0xFFFFFFFF (streaming writers that never filled it in: read to the end)."""
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        size = path.stat().st_size
+        byte_rate = 0
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return None
+            kind, length = chunk[:4], int.from_bytes(chunk[4:], "little")
+            if kind == b"fmt " and length >= 12:
+                byte_rate = int.from_bytes(f.read(12)[8:12], "little")
+                f.seek(length - 12 + (length & 1), 1)
+            elif kind == b"data":
+                start = f.tell()
+                if length in (0, 0xFFFFFFFF) or byte_rate == 0:
+                    return None
+                held = size - start
+                if held > length:  # more after the data: fine if it is another chunk (LIST, id3...)
+                    f.seek(start + length + (length & 1))
+                    trailer = f.read(4)
+                    if len(trailer) < 4 or trailer.isascii() and trailer.strip(b" ").isalnum():
+                        held = length
+                return length / byte_rate, held / byte_rate
+            else:
+                f.seek(length + (length & 1), 1)
 
 
 def describe_source(path: str | Path, audio: Audio) -> Source:
     """Fingerprint the original file (sha256), record its name, decoded duration and when it was recorded."""
     path = Path(path)
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
     recorded_at, recorded_from = recording_time(path)
-    return Source(filename=path.name, sha256=digest.hexdigest(), duration_s=round(audio.duration_s, 3),
+    return Source(filename=path.name, sha256=sha256_file(path), duration_s=round(audio.duration_s, 3),
                   recorded_at=recorded_at, recorded_at_from=recorded_from)
 
 

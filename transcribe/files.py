@@ -1,4 +1,4 @@
-"""Safe file writes: atomic, owner-only from the first byte, and immune to planted symlinks.
+"""Safe file writes (atomic, owner-only from the first byte, immune to planted symlinks), and file checksums.
 
 Every file the library writes that holds personal data (transcripts, documents, checkpoints, voice profiles)
 goes through :func:`write_private`. The data is written to a temporary file created in the target folder with
@@ -9,9 +9,19 @@ temporary name to plant one at; and a reader sees either the old file or the who
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+
+def sha256_file(path: str | Path) -> str:
+    """The hex sha256 of a file, read in 16 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(16 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_private(path: str | Path, data: bytes, mode: int = 0o600) -> None:

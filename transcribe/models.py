@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import ChecksumError, ModelError
-from .files import write_private
+from .files import sha256_file, write_private
 
 logger = logging.getLogger(__name__)
 
@@ -173,15 +173,6 @@ CATALOGUE: dict[str, ModelSpec] = {
                   _train_risk_classifier, _risk_classifier_is_current),
     )
 }
-
-
-def sha256_file(path: Path) -> str:
-    """Return the hex sha256 of a file, read in 16 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(16 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _hash_directory(directory: Path) -> dict[str, str]:

@@ -24,7 +24,7 @@ from .audio import decode_audio, describe_source
 from .diarise.voiceprint import identify_officers, load_profiles
 from .errors import ModelError
 from .files import write_private
-from .options import PipelineOptions, SpeakerHints
+from .options import PipelineOptions, RedactionOptions, SpeakerHints
 from .publish import Outputs, write_outputs
 from .records import Recognised, Summary, Transcript, from_dict, to_dict
 from .redact import Redactor, redact_segments
@@ -179,14 +179,23 @@ class Pipeline:
                           voices=diarisation.embeddings, timings_s=timed.timings)
 
     # -- the publishing half ---------------------------------------------------------------------------------
-    def prepare(self, recognised: Recognised, progress: ProgressCallback | None = None) -> Transcript:
+    def prepare(self, recognised: Recognised, progress: ProgressCallback | None = None,
+                redaction: RedactionOptions | None = None) -> Transcript:
         """Redact, find speaker roles and write the note: the :class:`Transcript` to publish (nothing is
-        written to disk, and ``recognised`` is left as it was)."""
+        written to disk, and ``recognised`` is left as it was).
+
+        Args:
+            recognised: the recognition half's result.
+            progress: ``progress(stage, fraction)`` callback.
+            redaction: this recording's redaction options (deny-list and keep-name terms given with it),
+                instead of the pipeline's.
+        """
         models = self._publishing_models()
+        redactor = models.redactor if redaction is None else Redactor(redaction)
         timed = _Timer(progress, dict(recognised.timings_s))
         started = time.perf_counter()
         segments = [replace(s) for s in recognised.segments]  # redaction fills in copies
-        redactions = timed("redact", redact_segments, models.redactor, segments)
+        redactions = timed("redact", redact_segments, redactor, segments)
         transcript = Transcript(source=recognised.source, language=recognised.language, models=recognised.models,
                                 speakers=recognised.speakers, speaker_turns=recognised.speaker_turns,
                                 segments=segments, redactions=redactions, timings_s=timed.timings)
@@ -206,15 +215,15 @@ class Pipeline:
             return summarise_with_llm(transcript, self.options.llm, models.embedder, models.risk_classifier)
         return summarise(transcript, models.embedder, models.risk_classifier)
 
-    def publish(self, recognised: Recognised, directory: str | Path,
-                progress: ProgressCallback | None = None) -> tuple[Transcript, Outputs]:
+    def publish(self, recognised: Recognised, directory: str | Path, progress: ProgressCallback | None = None,
+                redaction: RedactionOptions | None = None) -> tuple[Transcript, Outputs]:
         """:meth:`prepare`, then render, leak-check and write the documents into ``directory``.
 
         Raises:
             LeakError: a rendered document still contains an identifier; nothing was written.
             RenderError: the documents could not be written.
         """
-        transcript = self.prepare(recognised, progress)
+        transcript = self.prepare(recognised, progress, redaction)
         report = _Timer(progress).report
         report("render", 0.0)
         outputs = write_outputs(transcript, Path(directory))  # records its own time in transcript.timings_s

@@ -14,6 +14,7 @@ NO_SPEECH = "No speech was found in this recording."
 
 
 def format_duration(seconds: float) -> str:
+    """'4 min 05 s', '1 h 02 min 00 s'."""
     total = int(round(seconds))
     h, m, s = total // 3600, total % 3600 // 60, total % 60
     return f"{h} h {m:02d} min {s:02d} s" if h else f"{m} min {s:02d} s"
