@@ -11,7 +11,7 @@ OUT ?= out
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions bench-service up lint clean
+.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions bench-service bench-web screenshots up lint clean
 
 setup: $(STAMP) models
 
@@ -56,6 +56,12 @@ bench-actions: $(STAMP)
 
 bench-service: setup  # the same recordings through the service with 1 and 2 worker processes (about 10 min)
 	$(BIN)/python benchmarks/bench_service.py
+
+bench-web: setup  # 20 signed-in sessions browsing and downloading for 5 minutes; prints median and p95 page times
+	PT_LOAD_SECONDS=$${PT_LOAD_SECONDS:-300} $(BIN)/pytest -q -p no:cacheprovider tests/test_web_load.py
+
+screenshots: setup  # refresh docs/screenshots/ from the browser test (needs Debian's chromium)
+	PT_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots PT_REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/test_web_browser.py
 
 up: setup  # the whole service: drop recordings in $${PT_DATA_DIR:-~/.local/share/probation-transcribe/service}/inbox/<account>/
 	$(BIN)/transcribe up

@@ -55,6 +55,7 @@ def service_env(data_dir: Path, model_root: Path, **overrides: str) -> dict[str,
         "PT_DATA_DIR": str(data_dir), "PT_MODEL": "whisper-tiny.en", "PT_EMBEDDED_REDIS_PORT": str(free_port()),
         "PT_STABLE_S": "1", "PT_RESCAN_S": "2", "PT_RECONCILE_S": "2", "PT_LEASE_S": "8", "PT_RETRY_BACKOFF_S": "1",
         "PT_DATABASE_URL": "", "PT_REDIS_URL": "", "TRANSCRIBE_MODEL_DIR": str(model_root),
+        "PT_WEB_PORT": str(free_port()),
         "PT_TEST_RUN": uuid.uuid4().hex,  # marks every process of this service, to find leftovers
     }
     env.update(overrides)

@@ -177,3 +177,12 @@ def test_settings_come_from_a_config_file_and_the_environment_wins(tmp_path, mon
     assert settings.window == (time(22), time(5, 30))
     assert settings.concurrency == 2 and settings.retain_output_days == 14
     assert settings.registry_url == f"sqlite:///{settings.data_dir / 'registry.db'}"
+
+
+def test_a_damaged_checkpoint_is_removed_so_the_retry_recognises_again(tmp_path):
+    from workers.execution import _earlier_checkpoint
+
+    damaged = tmp_path / "recognised.json"
+    damaged.write_text('{"schema": 1, "source": ')  # cut short when its disk filled
+    assert _earlier_checkpoint(damaged) is None and not damaged.exists()
+    assert _earlier_checkpoint(tmp_path / "never-written.json") is None

@@ -215,3 +215,21 @@ def test_subtitle_timings_are_not_read_as_identifiers(tmp_path):
     transcript = Transcript(Source("x.wav", "0" * 64, 12.0), "en", {"asr": "a", "diarisation": "d"}, [], [], segments)
     outputs = write_outputs(transcript, tmp_path / "out")
     assert "00:00:10.890 --> 00:00:11.590" in (outputs.directory / "transcript.vtt").read_text()
+
+
+def test_document_timestamps_beside_banking_words_are_not_bank_details(tmp_path):
+    """Two synthesised sessions failed the leak check when the service published them (issue 11): in the Word
+    file "[00:03:15]" beside "bank" read as a sort code. The documents' own numbers are not what was said."""
+    from transcribe.publish import write_outputs
+    from transcribe.records import Segment, Source, Transcript, Word
+    from transcribe.render import docx_text
+
+    segments = [Segment(start, start + 2, "SPEAKER_00", text, [Word(start, start + 2, text, 0.9, "SPEAKER_00")],
+                        redacted_text=text)
+                for start, text in ((195.0, "I went to the bank about my account."), (199.5, "They said they'd sort it."))]
+    transcript = Transcript(Source("x.wav", "0" * 64, 202.0), "en", {"asr": "a", "diarisation": "d"}, [], [], segments)
+    outputs = write_outputs(transcript, tmp_path / "out")
+    assert "[00:03:15]" in docx_text(outputs.transcript_docx.read_bytes())
+    # A sort code said beside the same words is still caught.
+    assert check_for_leaks("[timing] I went to the bank, sort code 40 11 62.", []) == \
+        ["a BANK_ACCOUNT pattern at character 39"]

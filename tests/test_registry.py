@@ -195,4 +195,4 @@ def test_migrations_are_idempotent_and_safe_from_several_processes(tmp_path):
     reg.migrate()
     with reg.session() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"  # the latest

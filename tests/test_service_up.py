@@ -1,5 +1,5 @@
 """``transcribe up``: the whole service in one command on a bare data folder (embedded Redis, the registry on
-the real PostgreSQL server), a killed worker replaced, and a clean stop that leaves no process behind."""
+the real PostgreSQL server, the web app), a killed worker replaced, and a clean stop that leaves no process behind."""
 
 import os
 import signal
@@ -36,7 +36,9 @@ def test_up_runs_the_service_replaces_a_killed_worker_and_stops_cleanly(tmp_path
         registry = Registry(database)
         try:
             inbox = tmp_path / "data" / "inbox" / "jwalsh"
-            wait_for(lambda: (tmp_path / "data" / "inbox").is_dir(), 60, what="the data folder")
+            # The web app answers once the registry is migrated and the data folder made.
+            health = f"http://127.0.0.1:{env['PT_WEB_PORT']}/healthz"
+            wait_for(lambda: _get(health) == "ok", 90, what="the web app answering")
             inbox.mkdir(parents=True, exist_ok=True)
             (inbox / "first.wav").write_bytes(JFK.read_bytes())
             wait_for(lambda: [j for j in registry.jobs(owner="jwalsh") if j.state == SUCCEEDED], 180,
@@ -52,7 +54,8 @@ def test_up_runs_the_service_replaces_a_killed_worker_and_stops_cleanly(tmp_path
             (inbox / "second.wav").write_bytes(JFK.read_bytes()[:-32000])  # another recording (a second shorter)
             wait_for(lambda: len([j for j in registry.jobs(owner="jwalsh") if j.state == SUCCEEDED]) == 2, 240,
                      what="the second recording processed by the new worker")
-            assert len(processes_marked(marker)) >= 5  # redis, two workers and their pools, beat, watcher
+            assert len(processes_marked(marker)) >= 6  # redis, two workers and their pools, beat, watcher, web app
+
         finally:
             up.send_signal(signal.SIGTERM)
             code = up.wait(120)
@@ -62,6 +65,15 @@ def test_up_runs_the_service_replaces_a_killed_worker_and_stops_cleanly(tmp_path
         assert code == 0, output[-3000:]
         assert processes_marked(marker) == [], output[-3000:]  # nothing left running
         assert "keeps stopping" not in output
+
+
+def _get(url: str) -> str | None:
+    import httpx
+
+    try:
+        return httpx.get(url, timeout=2).text
+    except httpx.HTTPError:
+        return None
 
 
 def _parent(pid: int) -> int:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import subprocess
+import tempfile
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +73,20 @@ def _explain_ffmpeg_failure(path: Path, stderr: bytes) -> str:
     return f"audio could not be decoded ({detail.replace(str(path), '').replace(path.name, '').strip(' :')})"
 
 
+def _decoder(path: Path, sample_rate: int):
+    """ffmpeg decoding ``path`` (absolute; file protocol only) to mono float32 at ``sample_rate`` on stdout."""
+    return (ffmpeg.input(str(path), protocol_whitelist="file,pipe")
+            .output("pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=sample_rate, vn=None, sn=None, dn=None)
+            .global_args("-nostdin", "-hide_banner", "-loglevel", "error"))
+
+
+def _check_samples(count: int, finite: bool) -> None:
+    if count == 0:
+        raise InputError("no audio samples after decoding (empty or truncated recording)")
+    if not finite:
+        raise InputError("decoded audio contains invalid samples (corrupt data)")
+
+
 def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
     """Decode a recording to mono float32 samples at ``sample_rate``.
 
@@ -85,28 +101,49 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
         The decoded :class:`Audio`.
 
     Raises:
-        InputError: missing, empty, unreadable, not audio, or no samples after decoding (the message does not
-            name the file).
+        InputError: missing, empty, unreadable, not audio, no samples after decoding, or a header that
+            disagrees with the content (the message does not name the file).
     """
     path = Path(path).absolute()
     _check_readable(path)
-    stream = (
-        ffmpeg.input(str(path), protocol_whitelist="file,pipe")
-        .output("pipe:", format="f32le", acodec="pcm_f32le", ac=1, ar=sample_rate, vn=None, sn=None, dn=None)
-        .global_args("-nostdin", "-hide_banner", "-loglevel", "error")
-    )
     try:
-        out, _ = stream.run(cmd=ffmpeg_executable(), capture_stdout=True, capture_stderr=True)
+        out, _ = _decoder(path, sample_rate).run(cmd=ffmpeg_executable(), capture_stdout=True, capture_stderr=True)
     except ffmpeg.Error as e:
         raise InputError(_explain_ffmpeg_failure(path, e.stderr or b"")) from e
     samples = np.frombuffer(out, dtype=np.float32)
-    if samples.size == 0:
-        raise InputError("no audio samples after decoding (empty or truncated recording)")
-    if not np.isfinite(samples).all():
-        raise InputError("decoded audio contains invalid samples (corrupt data)")
+    _check_samples(samples.size, bool(np.isfinite(samples).all()))
     audio = Audio(samples=samples.copy(), sample_rate=sample_rate)
     _check_complete(path, audio.duration_s)
     return audio
+
+
+def check_decodable(path: str | Path, sample_rate: int = SAMPLE_RATE) -> float:
+    """Decode the whole recording without keeping it (constant memory) and run :func:`decode_audio`'s checks:
+    for the web app's upload page, to refuse a bad file at once.
+
+    Returns:
+        The decoded duration in seconds.
+
+    Raises:
+        InputError: as :func:`decode_audio`.
+    """
+    path = Path(path).absolute()
+    _check_readable(path)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a flood of warnings cannot block ffmpeg
+        process = subprocess.Popen(_decoder(path, sample_rate).compile(cmd=ffmpeg_executable()),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        samples, finite = 0, True
+        while block := process.stdout.read(1 << 20):
+            decoded = np.frombuffer(block[:len(block) // 4 * 4], dtype=np.float32)
+            samples += decoded.size
+            finite = finite and bool(np.isfinite(decoded).all())
+        failed = process.wait() != 0
+        errors.seek(0)
+        if failed:
+            raise InputError(_explain_ffmpeg_failure(path, errors.read()))
+    _check_samples(samples, finite)
+    _check_complete(path, samples / sample_rate)
+    return samples / sample_rate
 
 
 # A recording whose header promises more (or less) audio than the file holds was cut short while being copied,

@@ -123,7 +123,8 @@ class RedactionOptions:
 
     Attributes:
         labels: catalogue labels to redact (default: all of :data:`REDACTION_LABELS`).
-        keep_names: names never redacted, e.g. the officer's own ("Joanne", "Joanne Walsh").
+        keep_names: names never redacted, e.g. the officer's own ("Joanne", "Joanne Walsh"), or a place or an
+            address wrongly redacted.
         deny_list: terms always redacted wherever they occur (a victim's name supplied with the upload).
     """
 

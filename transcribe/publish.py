@@ -56,7 +56,7 @@ def check_documents(transcript: Transcript, documents: dict[str, bytes]) -> None
     Raises:
         LeakError: an identifier pattern or a redacted value was found (the message names labels, never values).
     """
-    shared = "\n".join(docx_text(data) if name.endswith(".docx") else spoken_text(data.decode())
+    shared = "\n".join(spoken_text(docx_text(data) if name.endswith(".docx") else data.decode())
                        for name, data in documents.items())
     problems = check_for_leaks(shared, transcript_originals(transcript.segments, transcript.redactions))
     if problems:

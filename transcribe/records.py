@@ -226,6 +226,16 @@ class _Speech:
 
 
 @dataclass
+class Review:
+    """What people did to the transcript after it was made (:mod:`transcribe.review`): how many corrections were
+    applied, and who checked the note and when (``None`` until then: the documents say they are a draft)."""
+
+    checked_by: str | None = None
+    checked_at: str | None = None  # ISO 8601
+    corrections: int = 0
+
+
+@dataclass
 class Recognised(_Speech):
     """What the recognition half found in one recording: the checkpoint between the two halves.
 
@@ -248,6 +258,7 @@ class Transcript(_Speech):
     summary: Summary | None = None
     timings_s: dict[str, float] = field(default_factory=dict)
     schema: int = 1
+    review: Review | None = None
 
     @property
     def has_speech(self) -> bool:
@@ -256,7 +267,7 @@ class Transcript(_Speech):
 
 # Key order of transcript.json (DESIGN.md).
 TRANSCRIPT_KEYS = ("schema", "source", "language", "models", "speakers", "speaker_turns", "segments", "redactions",
-                   "summary", "timings_s")
+                   "summary", "review", "timings_s")
 
 
 def to_dict(record) -> dict:

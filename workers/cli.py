@@ -269,7 +269,7 @@ def _stop_on_signals() -> threading.Event:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO if len(sys.argv) > 1 and sys.argv[1] in
-                        ("up", "worker", "watch", "beat") else logging.WARNING,
+                        ("up", "worker", "watch", "beat", "serve") else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app()
 

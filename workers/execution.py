@@ -32,10 +32,13 @@ from transcribe.pipeline import (
     load_checkpoint,
     save_checkpoint,
 )
+from transcribe.publish import write_outputs
 from transcribe.redact import LeakError
+from transcribe.review import parse, revise
 
 from .folders import DataFolders
-from .registry import PUBLISH, RECOGNISE, JobView, Registry
+from .registry import PUBLISH, RECOGNISE, SUCCEEDED, JobView, Registry
+from .retention import delete_audio, retention_days
 from .settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -96,9 +99,8 @@ def run_recognise(ctx: WorkerContext, job_id: str, dispatch: Dispatch) -> str:
     checkpoint = ctx.folders.work_dir(job_id) / CHECKPOINT
     with Heartbeat(ctx, job_id, RECOGNITION_STAGES) as beat:
         try:
-            if checkpoint.is_file():  # an earlier attempt finished this half
-                recognised = load_checkpoint(checkpoint)
-            else:
+            recognised = _earlier_checkpoint(checkpoint)
+            if recognised is None:
                 recognised = ctx.pipeline.recognise(ctx.folders.recording(job_id), progress=beat.progress,
                                                     hints=SpeakerHints(job.options.get("num_speakers"),
                                                                        job.options.get("min_speakers"),
@@ -125,9 +127,8 @@ def run_publish(ctx: WorkerContext, job_id: str) -> str:
         return "skipped"
     work = ctx.folders.work_dir(job_id)
     with Heartbeat(ctx, job_id, PUBLISHING_STAGES) as beat:
-        try:
-            recognised = load_checkpoint(work / CHECKPOINT)
-        except (OSError, ValueError):
+        recognised = _earlier_checkpoint(work / CHECKPOINT)
+        if recognised is None:
             ctx.registry.fail(job_id, ctx.name, "the recognition checkpoint is missing or damaged; retry the job "
                               "to recognise the recording again", retryable=True, stage=RECOGNISE)
             return "failed"
@@ -152,12 +153,60 @@ def run_publish(ctx: WorkerContext, job_id: str) -> str:
     timings = {k: v for k, v in transcript.timings_s.items() if k in PUBLISHING_STAGES}
     timings["total"] = transcript.timings_s.get("total", 0.0)
     if ctx.registry.finish_stage(job_id, ctx.name, PUBLISH, timings, outputs=outputs) \
-            and ctx.settings.retain_audio_days == 0:
-        from .retention import delete_audio
-
+            and retention_days(ctx.settings, ctx.registry)[0] == 0:
         delete_audio(ctx.registry, ctx.folders, job_id, ctx.name)
     logger.info("job %s published", job_id)
     return "published"
+
+
+def run_revise(ctx: WorkerContext, job_id: str) -> str:
+    """Render a published job's documents again with every correction people made (:mod:`transcribe.review`),
+    from the recognition checkpoint, and swap them into the officer's outbox in one rename."""
+    job = ctx.registry.get(job_id)
+    if job is None or job.state != SUCCEEDED or job.outputs_deleted_at or len(job.corrections) <= job.revision:
+        return "current"
+    revision, work = len(job.corrections), ctx.folders.work_dir(job_id)
+    final = (ctx.folders.root / job.outputs["transcript.docx"]).parent
+    staging = final.with_name(f".{final.name}.{revision}.{os.getpid()}.partial")
+    try:
+        recognised = _earlier_checkpoint(work / CHECKPOINT)
+        if recognised is None:
+            raise InputError("the recognition checkpoint is no longer there")
+        corrections = [parse(c) for c in job.corrections]
+        transcript = revise(ctx.pipeline, recognised, corrections, _redaction(ctx, job))
+        write_outputs(transcript, staging)
+    except (TranscribeError, ValueError, OSError) as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        message = f"the corrections could not be applied ({e}); the documents are as before"
+        ctx.registry.record_revision(job_id, revision, ctx.name, error=message)
+        return "failed"
+
+    def swap() -> tuple[dict, object]:
+        os.replace(staging / TRANSCRIPT_JSON, work / TRANSCRIPT_JSON)
+        old = final.with_name(f".{final.name}.{revision}.{os.getpid()}.old")
+        os.rename(final, old)
+        os.rename(staging, final)
+        shutil.rmtree(old, ignore_errors=True)
+        return {**{p.name: ctx.folders.relative(p) for p in sorted(final.iterdir())},
+                TRANSCRIPT_JSON: ctx.folders.relative(work / TRANSCRIPT_JSON)}, transcript.review
+
+    if not ctx.registry.record_revision(job_id, revision, ctx.name, swap):
+        shutil.rmtree(staging, ignore_errors=True)  # a newer revision is in place
+        return "superseded"
+    logger.info("job %s re-rendered with %d correction(s)", job_id, revision)
+    return "revised"
+
+
+def _earlier_checkpoint(path: Path):
+    """The recognition half's result saved by an earlier attempt; None (and a damaged file removed) if none."""
+    try:
+        return load_checkpoint(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        logger.warning("removing a damaged recognition checkpoint in %s", path.parent.name)
+        path.unlink(missing_ok=True)
+        return None
 
 
 def _redaction(ctx: WorkerContext, job: JobView) -> RedactionOptions | None:

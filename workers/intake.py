@@ -113,10 +113,11 @@ class Intake:
             raise Refused(f"only inbox/{owner}/ and inbox/{owner}/{OVERNIGHT_FOLDER}/ are read")
         return owner, len(parts) == 3
 
-    def take(self, path: Path, owner: str | None = None, overnight: bool = False,
-             name: str | None = None) -> Taken:
+    def take(self, path: Path, owner: str | None = None, overnight: bool = False, name: str | None = None,
+             options: dict | None = None) -> Taken:
         """Take one file: from the inbox (``owner`` from its folder), or handed over with its ``owner``
-        (``transcribe batch``, uploads). Never raises for a bad file: it is quarantined with the reason."""
+        (``transcribe batch``, uploads: ``options`` as a sidecar's). Never raises for a bad file: it is
+        quarantined with the reason."""
         name = name or path.name
         try:
             if owner is None:
@@ -126,8 +127,9 @@ class Intake:
                 raise Refused("symbolic links are not accepted: drop the recording itself")
             if not stat.S_ISREG(info.st_mode):
                 raise Refused("not a regular file")
-            sidecar = sidecar_of(path)
-            options, overnight = self._read_sidecar(sidecar, overnight)
+            sidecar = None if options is not None else sidecar_of(path)
+            if sidecar is not None or options is None:
+                options, overnight = self._read_sidecar(sidecar, overnight)
         except Refused as e:
             moved = e.move or path
             return Taken(None, False, self._quarantine(moved, owner or UNKNOWN_OWNER, str(e),

@@ -113,6 +113,20 @@ class Job(Base):
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # message for `stage` last sent
     audio_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outputs_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Review in the web app: people's corrections in order (transcribe.review), how many the documents include.
+    corrections: Mapped[list] = mapped_column(JSON, default=list)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Setting(Base):
+    """A service setting changed by an administrator in the web app (the retention periods)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
 
 
 class AuditRow(Base):
@@ -171,6 +185,10 @@ class JobView:
     dispatched_at: datetime | None
     audio_deleted_at: datetime | None
     outputs_deleted_at: datetime | None
+    corrections: list
+    revision: int
+    checked_by: str | None
+    checked_at: datetime | None
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -296,7 +314,7 @@ class Registry:
                           state=WAITING if overnight else QUEUED, stage=RECOGNISE,
                           queue=OVERNIGHT if overnight else INTERACTIVE, progress=0.0, stage_progress={}, timings={},
                           outputs={}, options=options or {}, created_at=now, queued_at=None if overnight else now,
-                          attempts=0)
+                          attempts=0, corrections=[], revision=0)
                 s.add(job)
                 audit.append(s, actor, "job.received", job_id,
                              {"owner": owner, "sha256": sha256, "size_bytes": size_bytes, "queue": job.queue})
@@ -353,6 +371,7 @@ class Registry:
             if job is None or job.state != RUNNING or job.worker != worker or job.stage != stage:
                 return False
             job.timings = {**job.timings, **timings}
+            job.stage_progress = {k: 1.0 for k in job.timings if k not in ("queue_wait", "total")}
             for name, value in fields.items():
                 setattr(job, name, value)
             job.progress, job.worker, job.lease_until = 1.0, None, None
@@ -417,8 +436,8 @@ class Registry:
             query = select(Job).where(Job.state == RUNNING, Job.lease_until < utcnow())
             return [JobView.of(j) for j in s.scalars(query)]
 
-    def mark_deleted(self, job_id: str, actor: str, what: str, paths: list[str]) -> None:
-        """Record that retention deleted the job's ``audio`` or ``outputs``."""
+    def mark_deleted(self, job_id: str, actor: str, what: str, paths: list[str], why: str = "retention") -> None:
+        """Record that the job's ``audio`` or ``outputs`` were deleted (by ``retention``, or by a person: ``job``)."""
         with self.session() as s:
             job = s.get(Job, job_id, with_for_update=True)
             if job is None:
@@ -427,7 +446,58 @@ class Registry:
                 job.audio_deleted_at = utcnow()
             else:
                 job.outputs_deleted_at = utcnow()
-            audit.append(s, actor, f"retention.{what}_deleted", job_id, {"files": len(paths)})
+            audit.append(s, actor, f"{why}.{what}_deleted", job_id, {"files": len(paths)})
+
+    def add_correction(self, job_id: str, actor: str, correction: dict) -> int:
+        """Append a person's correction (:mod:`transcribe.review`); returns how many the job now has. The audit
+        row names its kind only: corrections hold names and words."""
+        with self.session() as s:
+            job = s.get(Job, job_id, with_for_update=True)
+            job.corrections = [*job.corrections, correction]
+            audit.append(s, actor, "job.corrected", job_id, {"kind": correction.get("kind"),
+                                                             "number": len(job.corrections)})
+            return len(job.corrections)
+
+    def record_revision(self, job_id: str, revision: int, actor: str, swap=None, error: str | None = None) -> bool:
+        """Record documents rendered again with the first ``revision`` corrections: ``swap()`` (run while the
+        job is locked, so two revisions never interleave) puts them in place and returns (outputs, review).
+        With ``error`` the revision failed and the earlier documents stay. False when newer documents are in
+        place already (nothing is swapped)."""
+        with self.session() as s:
+            job = s.get(Job, job_id, with_for_update=True)
+            if job is None or revision < job.revision:
+                return False
+            job.revision = revision
+            if error:
+                job.error = error
+                audit.append(s, actor, "job.rerender_failed", job_id, {"corrections": revision, "error": error})
+                return True
+            outputs, review = swap()
+            job.outputs, job.error = outputs, None
+            job.checked_by = review.checked_by
+            job.checked_at = datetime.fromisoformat(review.checked_at) if review.checked_at else None
+            audit.append(s, actor, "job.rerendered", job_id, {"corrections": revision,
+                                                              "checked": bool(review.checked_by)})
+            return True
+
+    def pending_revisions(self) -> list[JobView]:
+        """Succeeded jobs with corrections their documents do not include yet."""
+        return [j for j in self.jobs(states=(SUCCEEDED,)) if len(j.corrections) > j.revision]
+
+    def overrides(self) -> dict[str, float]:
+        """Settings an administrator changed in the web app (the retention periods), by name."""
+        with self.session() as s:
+            return {row.key: float(row.value) for row in s.scalars(select(Setting))}
+
+    def set_overrides(self, actor: str, values: dict[str, str]) -> None:
+        with self.session() as s:
+            for key, value in values.items():
+                row = s.get(Setting, key)
+                if row is None:
+                    s.add(Setting(key=key, value=value))
+                else:
+                    row.value = value
+            audit.append(s, actor, "settings.changed", None, values)
 
     def record(self, actor: str, action: str, job_id: str | None = None, detail: dict | None = None) -> None:
         """An audit row for something that changes no job (a quarantined file, a report, a download)."""

@@ -12,7 +12,7 @@ from .broker import broker_url, waiting_message_ids
 from .execution import WorkerContext
 from .folders import DataFolders
 from .overnight import in_window, local_now
-from .registry import QUEUED, RECOGNISE, JobView, Registry, utcnow, worker_name
+from .registry import INTERACTIVE, QUEUED, RECOGNISE, JobView, Registry, utcnow, worker_name
 from .settings import ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,20 @@ def dispatch(registry: Registry, job: JobView | None) -> bool:
     return True
 
 
+def dispatch_revision(registry: Registry, job_id: str) -> bool:
+    """Ask a worker to render a job's documents again with its corrections (the reconciler asks again if the
+    broker cannot be reached now)."""
+    from .tasks import revise
+
+    try:
+        revise.apply_async((job_id,), queue=INTERACTIVE,
+                           retry_policy={"max_retries": 2, "interval_start": 0.5, "interval_step": 1.0})
+    except Exception as e:  # noqa: BLE001
+        logger.warning("job %s: re-rendering could not be queued now (%s)", job_id, type(e).__name__)
+        return False
+    return True
+
+
 def reconcile(ctx: WorkerContext) -> dict:
     """Make the broker agree with the registry.
 
@@ -86,6 +100,8 @@ def reconcile(ctx: WorkerContext) -> dict:
         for job in queued:
             if job.dispatched_at is None or (job.id not in waiting and job.dispatched_at < stale):
                 sent += dispatch(registry, job)
+    for job in registry.pending_revisions():  # corrections whose re-rendering was never asked for, or was lost
+        sent += dispatch_revision(registry, job.id)
     if requeued or failed or sent:
         logger.info("reconciler: %d requeued, %d failed, %d message(s) sent", requeued, failed, sent)
     return {"requeued": requeued, "failed": failed, "sent": sent}

@@ -69,6 +69,17 @@ class ServiceSettings(BaseSettings):
     visibility_timeout_s: int = Field(default=6 * 3600, gt=0, description="Redis redelivers an unacknowledged "
                                                                           "message after this; above the longest job")
 
+    # -- the web app -----------------------------------------------------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="address `transcribe serve` and `up` listen on")
+    web_port: int = Field(default=8000, ge=0, le=65535, description="their port; 0: `up` runs no web app")
+    web_idle_minutes: float = Field(default=30, gt=0, description="a web session idle this long ends")
+    login_window_minutes: float = Field(default=15, gt=0, description="sign-in failures are counted over this")
+    login_failures_per_account: int = Field(default=5, ge=1, description="failures before an account is paused")
+    login_failures_per_address: int = Field(default=20, ge=1, description="failures before an address is paused")
+    web_sso_header: str = Field(default="", description="header naming the account, set by a trusted proxy "
+                                                        "(single sign-on); empty: off")
+    web_trusted_proxies: str = Field(default="", description="comma-separated addresses of the trusted proxies")
+
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
@@ -103,6 +114,10 @@ class ServiceSettings(BaseSettings):
     def pipeline_options(self) -> PipelineOptions:
         """The library's options (``TRANSCRIBE_*``) with this service's recogniser."""
         return LibrarySettings().pipeline_options(asr_model=self.model)
+
+    @property
+    def trusted_proxies(self) -> set[str]:
+        return {a.strip() for a in self.web_trusted_proxies.split(",") if a.strip()}
 
     @property
     def model_dir(self) -> Path:

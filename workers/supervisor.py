@@ -1,8 +1,8 @@
 """``transcribe up``: the whole service in one command, each part in its own process, supervised.
 
 Started in order: the embedded Redis server (when no ``PT_REDIS_URL`` is set), then the housekeeping worker
-(reconciler, overnight release and report, retention), the pipeline workers, Celery beat and the drop-folder
-watcher. A part that dies (even by SIGKILL) is started again; a pipeline worker's own pool also replaces a
+(reconciler, overnight release and report, retention), the pipeline workers, Celery beat, the drop-folder
+watcher and the web app (unless ``PT_WEB_PORT`` is 0). A part that dies (even by SIGKILL) is started again; a pipeline worker's own pool also replaces a
 child process that dies, and the registry's lease brings its job back. SIGTERM or Ctrl-C stops everything in
 reverse order: each part gets ``grace_s`` to finish, then is killed; Redis stops last, after writing its data.
 Every child asks the kernel to stop it if the supervisor itself dies, so nothing is left behind.
@@ -36,16 +36,17 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
 
 @dataclass
 class Part:
-    """One supervised process: a ``transcribe`` subcommand."""
+    """One supervised process: a ``transcribe`` subcommand (of the service's commands, or the web app's)."""
 
     name: str
     args: list[str]
+    module: str = "workers.cli"
     process: subprocess.Popen | None = None
     starts: list[float] = field(default_factory=list)
 
     def start(self) -> None:
         self.starts = [t for t in self.starts if time.monotonic() - t < 60] + [time.monotonic()]
-        self.process = subprocess.Popen([sys.executable, "-m", "workers.cli", *self.args],
+        self.process = subprocess.Popen([sys.executable, "-m", self.module, *self.args],
                                         stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
         logger.info("started %s (pid %d)", self.name, self.process.pid)
 
@@ -70,7 +71,7 @@ def parts(settings: ServiceSettings, workers: int | None) -> list[Part]:
     return [Part("housekeeping worker", ["worker", "--queues", "service", "--concurrency", "1"]),
             Part("pipeline workers", ["worker", "--queues", "interactive,overnight", "--concurrency", concurrency]),
             Part("beat", ["beat"]),
-            Part("watcher", ["watch"])]
+            Part("watcher", ["watch"])] + ([Part("web app", ["serve"], module="web.cli")] if settings.web_port else [])
 
 
 def run(settings: ServiceSettings, workers: int | None = None, grace_s: float = 20.0,

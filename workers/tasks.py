@@ -10,7 +10,7 @@ import signal
 from celery.signals import worker_process_init
 
 from .celery_app import app
-from .execution import run_publish, run_recognise
+from .execution import run_publish, run_recognise, run_revise
 from .service import context, dispatch, reconcile, release_overnight
 from .supervisor import die_with_parent
 
@@ -32,6 +32,11 @@ def recognise(job_id: str) -> str:
 @app.task(name="workers.publish")
 def publish(job_id: str) -> str:
     return run_publish(context(), job_id)
+
+
+@app.task(name="workers.revise")
+def revise(job_id: str) -> str:
+    return run_revise(context(), job_id)
 
 
 @app.task(name="workers.reconcile")

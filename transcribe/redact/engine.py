@@ -59,7 +59,9 @@ class Redactor:
         return resolved
 
     def _is_kept(self, value: str, label: str) -> bool:
-        return label == "PERSON" and _normalise(value) in self._kept
+        """A name (of a person, a place or an address) people said to keep: the officer's own, or a wrong
+        redaction undone."""
+        return label in ("PERSON", "LOCATION", "ADDRESS") and _normalise(value) in self._kept
 
     def _propagate(self, text: str, spans: list[Span]) -> list[Span]:
         """Every other mention of a name or place found once (a name said clearly once, mumbled later)."""

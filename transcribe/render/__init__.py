@@ -10,8 +10,8 @@ Rendering is pure: each function returns data or writes to a stream the caller p
 the leak check are :mod:`transcribe.publish`'s).
 """
 
-from .common import NO_SPEECH, docx_text, format_duration, format_recorded, speaker_display_name
-from .exports import EXPORTS, spoken_text
+from .common import NO_SPEECH, docx_text, format_duration, format_recorded, speaker_display_name, spoken_text
+from .exports import EXPORTS
 from .summary_docx import render_summary_docx
 from .transcript_docx import STYLES, render_transcript_docx
 from .transcript_json import transcript_json, transcript_schema

@@ -4,6 +4,7 @@ Word file back as text (for the leak check and for tests)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 from docx import Document
@@ -11,6 +12,16 @@ from docx import Document
 from ..records import Source, Transcript
 
 NO_SPEECH = "No speech was found in this recording."
+DRAFT = "DRAFT: not yet checked by the officer against the recording."
+
+
+def review_line(transcript: Transcript) -> str:
+    """The banner both Word documents carry: a draft until the officer has checked the note."""
+    review = transcript.review
+    if review is None or not review.checked_by:
+        return DRAFT
+    when = datetime.fromisoformat(review.checked_at).strftime("%-d %B %Y") if review.checked_at else "an unknown date"
+    return f"Checked by the officer ({review.checked_by}) on {when}."
 
 
 def format_duration(seconds: float) -> str:
@@ -56,3 +67,16 @@ def docx_text(data: bytes) -> str:
         for part in (section.header, section.footer):
             parts.extend(p.text for p in part.paragraphs)
     return "\n".join(parts)
+
+
+# Numbers the documents add, not what was said: [hh:mm:ss] citations, subtitle cue numbers and timing lines, and
+# the redaction log's utterance numbers. Read as speech, "[00:02:15]" near the word "bank" is a sort code and
+# "did I.\n\n00:00:10.890 --> ..." a case reference; the leak check reads past them.
+_OUR_NUMBERS = re.compile(r"\[\d{2}:\d{2}:\d{2}\]|^(?:\d+|\d{2}:\d{2}:\d{2}[.,]\d{3} --> \d{2}:\d{2}:\d{2}[.,]\d{3}|WEBVTT)$",
+                          re.M)
+
+
+def spoken_text(shared: str) -> str:
+    """A shared document's text with the numbers it adds itself replaced by a marker that breaks any run of
+    characters, leaving what was said."""
+    return _OUR_NUMBERS.sub("[timing]", shared)

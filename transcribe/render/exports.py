@@ -5,8 +5,6 @@ Pure functions returning strings; every export uses ``redacted_text`` only.
 
 from __future__ import annotations
 
-import re
-
 from ..records import Transcript, format_timestamp
 from .common import NO_SPEECH, speaker_display_name
 
@@ -48,12 +46,3 @@ def to_vtt(transcript: Transcript) -> str:
 
 EXPORTS = {"transcript.txt": to_txt, "transcript.srt": to_srt, "transcript.vtt": to_vtt}
 
-
-# A cue's number and timings are ours, not what was said: "...did I.\n\n00:00:10.890 --> ..." must not read as
-# the code "I000010" to the leak check.
-_CUE_LINE = re.compile(r"^(?:\d+|\d{2}:\d{2}:\d{2}[.,]\d{3} --> \d{2}:\d{2}:\d{2}[.,]\d{3}|WEBVTT)$", re.M)
-
-
-def spoken_text(export: str) -> str:
-    """An export with cue numbers and timing lines replaced by a marker that breaks any run of characters."""
-    return _CUE_LINE.sub("[timing]", export)

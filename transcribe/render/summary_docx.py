@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..records import CRISSA_SECTIONS, Point, Transcript
-from .common import format_duration, format_recorded, speaker_display_name
+from .common import format_duration, format_recorded, review_line, speaker_display_name
 
 THEME_LIMIT = 3
 
@@ -42,6 +42,7 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10.5)
     doc.add_paragraph("Supervision session note", style="Title")
+    doc.add_paragraph().add_run(review_line(transcript)).bold = True
 
     facts = doc.add_table(rows=0, cols=2, style="Table Grid")
     speakers = "; ".join(
@@ -101,7 +102,8 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
     footer.text = (f"How this was produced: generated on this server from the recording, without any data leaving "
                    f"it ({transcript.models.get('asr', '')}; {transcript.models.get('diarisation', '')}; "
                    f"{summary.method} CRISSA extraction). Personal identifiers are "
-                   "replaced by placeholders. It is a draft: the officer must check it against the recording "
-                   "before filing.")
+                   "replaced by placeholders. "
+                   + ("The officer checked it against the recording." if transcript.review and transcript.review.checked_by
+                      else "It is a draft: the officer must check it against the recording before filing."))
     footer.runs[0].font.size = Pt(8)
     doc.save(stream)

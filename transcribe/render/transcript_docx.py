@@ -12,7 +12,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
 from ..records import Transcript, format_timestamp
-from .common import NO_SPEECH, format_duration, format_recorded, speaker_display_name
+from .common import NO_SPEECH, format_duration, format_recorded, review_line, speaker_display_name
 
 LOW_CONFIDENCE = 0.5
 # Named styles used in the document; tests check each exists in the rendered file.
@@ -71,6 +71,7 @@ def render_transcript_docx(transcript: Transcript, stream: IO[bytes], generated_
     doc = Document()
     _add_styles(doc)
     doc.add_paragraph("Supervision session transcript (redacted)", style=STYLE_TITLE)
+    doc.add_paragraph().add_run(review_line(transcript)).bold = True
 
     src = transcript.source
     facts = [
