@@ -1,6 +1,8 @@
 """Redaction on hand-written probation talk: every identifier kind, spoken and split forms, decoys,
 placeholders, policy, and the leak check. (Real-audio end to end is in test_redact_audio.py.)"""
 
+import re
+
 import pytest
 
 from transcribe.options import RedactionOptions
@@ -36,7 +38,8 @@ def test_pnc_and_cro_check_letters():
 
 
 @pytest.mark.parametrize("text,label", [
-    ("My NI number is QQ123456C", None),  # QQ: not an allocated prefix? (Q is invalid as first letter)
+    # QQ is not an allocated prefix, but a NINO-shaped code is never published (a misheard one is still his).
+    ("My NI number is QQ123456C", "NINO"),
     ("My NI number is AB123456C", "NINO"),
     ("it's J G, one two, three four, five six, A", "NINO"),
     ("NHS number 943 476 5919", "NHS_NUMBER"),
@@ -233,3 +236,81 @@ def test_document_timestamps_beside_banking_words_are_not_bank_details(tmp_path)
     # A sort code said beside the same words is still caught.
     assert check_for_leaks("[timing] I went to the bank, sort code 40 11 62.", []) == \
         ["a BANK_ACCOUNT pattern at character 39"]
+
+
+# -- what no format explains: redacted by shape (issue 13) -----------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "It's O79460012345",  # a stray letter before a phone number
+    "so 794600123, that's my mobile",  # "so" for "oh", a digit missing
+    "7 -9 -4 -6 -0 -0 -1 -2 -3",  # a hyphen between every digit
+    "the number on the letter is 82605514462",  # an NHS number with a digit doubled
+    "my national insurance is kl38291d",  # a digit dropped
+    "my national insurance is QKL382910D",  # a letter added
+    "the reference is 4 1 7 2 0 6 9",
+    "account 4172069, that's only seven digits",
+])
+def test_garbled_identifiers_are_redacted_by_shape(redactor, text):
+    result = redactor.redact([text]).texts[0]
+    assert not re.search(r"(?:\d\W*){6}", result) and not re.search(r"[A-Za-z]+\d{4,}|\d{4,}[A-Za-z]", result), result
+
+
+@pytest.mark.parametrize("text", [
+    "I earn £1,250 a month and pay £125,000 off in 30 years",
+    "It was 100,000 miles on the clock, 16 hours a week",
+    "Ring the Samaritans on 116 123 or 111, any time",
+    "See you on the 14th at 10:30, then the 21st at 2:30",
+    "That's 6 points and a 12 month ban, 28 days to pay",
+    "I did 150 hours, then 240 hours, then 300 hours of unpaid work",
+])
+def test_numbers_that_identify_nobody_stay_readable(redactor, text):
+    assert redactor.redact([text]).texts[0] == text
+
+
+def test_a_number_said_in_pieces_around_interjections_is_redacted_in_every_piece(redactor):
+    texts = ["It's on this letter. 5 5 2", "Go on.", "2 7 3...", "Yeah.", "1 4 4 3.", "Lovely, and your GP?"]
+    result = redactor.redact(texts).texts
+    assert result[1] == "Go on." and result[3] == "Yeah." and result[5] == texts[5]  # the interjections stay
+    assert not any(re.search(r"\d", re.sub(r"\[[A-Z ]+ \d+\]", "", t)) for t in result[:5]), result
+
+
+def test_pieces_of_a_read_back_identifier_take_its_label(redactor):
+    texts = ["Nine three five.", "Yeah.", "One seven nine.", "So that's 935 179 7724?", "Seven seven two four."]
+    labels = {r.label for r in redactor.redact(texts).redactions}
+    assert redactor.redact(texts).texts[1] == "Yeah." and not labels - {"NHS_NUMBER", "NUMBER"}
+
+
+def test_a_recorder_file_name_full_of_digits_is_masked_rather_than_failing_the_leak_check(tmp_path):
+    from transcribe.publish import write_outputs
+    from transcribe.records import Segment, Source, Speaker, Transcript, Word
+    from transcribe.render import docx_text
+
+    text = "Morning, how have you been?"
+    transcript = Transcript(Source("REC_20241203_101500.m4a", "0" * 64, 3.0), "en", {"asr": "t", "diarisation": "t"},
+                            [Speaker("SPEAKER_00", 3.0)], [],
+                            [Segment(0.0, 3.0, "SPEAKER_00", text, [Word(0.0, 3.0, text, 0.9)], redacted_text=text)])
+    outputs = write_outputs(transcript, tmp_path / "out")
+    shared = docx_text((outputs.directory / "transcript.docx").read_bytes())
+    assert "20241203" not in shared and "REC_[NUMBER]" in shared
+
+
+@pytest.mark.parametrize("texts,label,value", [
+    (["So you've moved over to wake field?"], "LOCATION", "wake field"),
+    (["Lovely. And you're still in brad furred at your mum's?"], "LOCATION", "brad furred"),
+    (["So you came out of weal stun in March?"], "LOCATION", "weal stun"),
+    (["What's the address now?", "Yeah, 5 Chantry clothes."], "ADDRESS", "5 Chantry clothes"),
+    (["Yeah, I'm at number 7 Whitley something."], "ADDRESS", "number 7 Whitley something"),
+    (["No worries. And the surname's Wróbel?"], "PERSON", "Wróbel"),
+    (["Everyone calls you Smudge, don't they?"], "PERSON", "Smudge"),
+    (["And your date of birth?", "the 30th of the 9th 99."], "DATE_OF_BIRTH", "the 30th of the 9th 99"),
+])
+def test_what_the_recogniser_bent_is_still_found(redactor, texts, label, value):
+    assert (value, label) in labels_in(redactor, *texts), labels_in(redactor, *texts)
+
+
+@pytest.mark.parametrize("texts", [
+    ["It's my uncle's firm, I wake up early and walk across the field."],
+    ["That's us for today. See you the 30th at 9, in the usual room."],
+    ["I did 3 Saturdays in a row at the food bank."],
+])
+def test_bent_forms_do_not_turn_ordinary_talk_into_places(redactor, texts):
+    assert redactor.redact(texts).texts == texts

@@ -83,12 +83,14 @@ def test_an_officer_can_delete_their_own_recording_and_documents(site):
     assert client.post(f"/jobs/{job}/delete", data={"csrf_token": token}).status_code == 400  # not confirmed
     files = [svc.folders.root / p for p in svc.registry.get(job).outputs.values()] + [svc.folders.recording(job)]
     assert all(p.is_file() for p in files)
+    audio = client.get(f"/jobs/{job}/audio", headers={"Range": "bytes=0-99"})  # the player seeks by ranges
+    assert audio.status_code == 206 and audio.headers["content-type"] == "audio/wav" and len(audio.content) == 100
     assert client.post(f"/jobs/{job}/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 200
     assert not any(p.exists() for p in files)
     assert client.get(f"/jobs/{job}/download/summary.docx").status_code == 404
     assert "have been deleted" in client.get(f"/jobs/{job}").text
-    assert {a for actor, a, j, _ in _audit(svc) if j == job and actor == "jwalsh"} >= {"job.audio_deleted",
-                                                                                       "job.outputs_deleted"}
+    assert {a for actor, a, j, _ in _audit(svc) if j == job and actor == "jwalsh"} >= {
+        "job.audio_played", "job.audio_deleted", "job.outputs_deleted"}
 
 
 def test_the_unredacted_view_is_for_the_team_supervisor_only_and_is_audited(site):

@@ -126,7 +126,8 @@ def test_an_officer_uploads_reviews_corrects_checks_and_downloads(site, browser,
     page.set_input_files("input[type=file]", str(SESSION))
     page.get_by_label("How many people speak (if you know)").fill("2")
     _shot(page, "upload", tmp_path)
-    page.get_by_role("button", name="Upload").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload").click()
     assert "queued" in page.locator("main").inner_text()
     [job] = registry.jobs(owner="jwalsh")
 
@@ -139,10 +140,13 @@ def test_an_officer_uploads_reviews_corrects_checks_and_downloads(site, browser,
     _shot(page, "jobs", tmp_path)
     assert registry.get(job.id).state == SUCCEEDED
 
+    page.goto(url + "/")  # the list reloads itself once a job finishes: start from a settled page
     page.get_by_role("link", name=job.id[:8]).click()
+    page.wait_for_url(f"{url}/jobs/{job.id}")
     assert page.get_by_role("heading", name="Supervision note (CRISSA)").is_visible()
     assert "Draft" in page.locator("main").inner_text()
     _shot(page, "job", tmp_path)
+    assert _unlabelled(page) == []  # every control has a label (screen readers, voice control)
     before = _download(page, "transcript.docx", tmp_path)
     assert "DRAFT" in before
 
@@ -165,14 +169,17 @@ def test_an_officer_uploads_reviews_corrects_checks_and_downloads(site, browser,
         }
     }""", word)
     page.wait_for_function("word => document.getElementById('redact-term').value === word", arg=word)
-    page.get_by_role("button", name="Redact the selected words").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Redact the selected words").click()
 
     # Relabel the first speaker: the officer, by name.
     form = page.locator("form.speaker-form").first
     form.get_by_label("Role").select_option("officer")
     form.get_by_label("Name (shown for the officer only)").fill("Jo Walsh")
-    form.get_by_role("button", name="Relabel").click()
-    page.get_by_role("button", name="I have checked this note").click()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Relabel").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="I have checked this note").click()
 
     # The worker renders every document again with all three corrections.
     wait_for(lambda: registry.get(job.id).revision == 3, 180, what="the documents rendered again")
@@ -196,6 +203,13 @@ def test_an_officer_uploads_reviews_corrects_checks_and_downloads(site, browser,
     assert "hash chain intact" in admin.locator("main").inner_text().lower()
     _shot(admin, "audit", tmp_path)
     assert word.lower() not in admin.locator("main").inner_text().lower()  # the audit trail holds no words
+
+
+def _unlabelled(page) -> list[str]:
+    """Visible form controls with no label (a <label for>, a wrapping label, or aria-label)."""
+    return page.evaluate("""() => [...document.querySelectorAll("input, select, textarea")]
+        .filter(e => e.type !== "hidden" && !(e.labels && e.labels.length) && !e.getAttribute("aria-label"))
+        .map(e => e.outerHTML)""")
 
 
 def _count(text: str, word: str) -> int:

@@ -114,7 +114,8 @@ class AlignOptions:
 
 
 REDACTION_LABELS = ("PERSON", "LOCATION", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "DATE_OF_BIRTH", "NINO",
-                    "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "BANK_ACCOUNT", "VEHICLE_REG")
+                    "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "BANK_ACCOUNT", "VEHICLE_REG",
+                    "NUMBER", "ID")  # the last two: residual identifiers, by shape (redact/residual.py)
 
 
 @dataclass(frozen=True)

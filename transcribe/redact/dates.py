@@ -27,6 +27,14 @@ _DATE = re.compile(
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )
+# All in numbers, as said when reading a form: "the 30th of the 9th 99", "Eighteen, eight, ninety-two",
+# "Fourth of the first, ninety-six". Only after a birth word (it could be anything else).
+_CARDINAL = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+             r"sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
+             r"thirty(?:[\s-]one)?)")
+_NUMERIC_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN}|{_CARDINAL})"
+_NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:\s+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}{_YEAR}\b", re.I)
+_CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|date\s+o[fn]\s+birth|born|birthday|birth\s+date|b'day)\b", re.I)
 _CONTEXT_WINDOW = 120
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
@@ -58,4 +66,10 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
         if (context and has_year) or (context and m.start() - context.end() < 40) or \
                 (has_year and _birth_year_like(value, today)):
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context else "date+year"))
+    for m in _NUMERIC_DATE.finditer(text):
+        # The birth word asks for this date (not one already given), and no code goes on after it ("stroke").
+        since = max([s.end for s in spans if s.end <= m.start()] + [m.start() - _CONTEXT_WINDOW, 0])
+        if _BIRTH_CONTEXT.search(text, since, m.start()) and not _CODE_GOES_ON.match(text, m.end()) and \
+                not any(s.start < m.end() and m.start() < s.end for s in spans):
+            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
     return spans

@@ -12,6 +12,7 @@ from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
 from .lexicons import DECOYS, is_common_word
 from .names import find_people_and_places
+from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
 
@@ -56,7 +57,15 @@ class Redactor:
         found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
         resolved = _resolve(found)
         resolved = _resolve(resolved + self._propagate(text, resolved))
-        return resolved
+        # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
+        allowed = self.policy.labels
+
+        def fragments(spans: list[Span]) -> list[Span]:
+            return [s for s in find_fragments(doc, [s for s in spans if s.label in STRUCTURED]) if s.label in allowed]
+
+        resolved = _resolve(resolved + fragments(resolved))
+        resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed])
+        return _resolve(resolved + fragments(resolved))  # pieces of what the shapes found ("9884" after "076 773")
 
     def _is_kept(self, value: str, label: str) -> bool:
         """A name (of a person, a place or an address) people said to keep: the officer's own, or a wrong
@@ -79,6 +88,8 @@ class Redactor:
                 key = (candidate.lower(), s.label)
                 if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
                     continue
+                if candidate != value and candidate.islower() and is_common_word(candidate):
+                    continue  # "the" of "the Sun Inn" is not a name
                 seen.add(key)
                 # Common words ("Will", "Hope") only where capitalised as here; rare ones in any case.
                 case_sensitive = is_common_word(candidate) and candidate != spelled
@@ -141,7 +152,7 @@ class _Placeholders:
 
 
 # How much a detector's word counts when labels tie (a venue shape beats a name lexicon hit).
-_DETECTOR_RANK = {"format": 3, "format+context": 3, "deny-list": 3, "venue": 2, "address": 2, "cue": 2,
+_DETECTOR_RANK = {"format": 3, "format+context": 3, "deny-list": 3, "fragment": 2, "shape": 1, "venue": 2, "address": 2, "cue": 2,
                   "spelled": 2, "place+preposition": 2, "ner": 1, "gazetteer": 1, "lexicon": 0, "propagated": 0}
 
 

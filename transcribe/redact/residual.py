@@ -1,0 +1,239 @@
+"""Identifiers no format rule explains, redacted by their shape.
+
+The recogniser garbles identifiers: a digit dropped or doubled, a letter added, "so" heard for "oh", the
+number said in pieces with "go on" in between. A garbled NINO fails its format and a garbled NHS number its
+check digit, yet either still identifies someone. So, after the format rules (:mod:`.identifiers`):
+
+- a stretch holding six or more digits (written, spoken or mixed, any separators) that is not an amount of
+  money, a count with its unit, a written date or a public helpline becomes ``NUMBER``;
+- a stretch with letters and at least four digits becomes ``ID``;
+- either takes a format's label instead when it has that format's shape give or take one character
+  (``NRR630891A`` and ``RY84257D`` read as NINOs, ``C3675590`` as a CRN);
+- the pieces of an identifier said over several utterances, with an interjection, a repeat-back or a short
+  aside between them, are joined first (up to three utterances on, whoever speaks), and pieces of an
+  identifier found elsewhere in the same stretch of talk (the officer's read-back) take its label.
+
+The leak check applies the same shapes to published text (:mod:`.leakcheck`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicons import PUBLIC_NUMBERS
+from .spans import Document, Span
+from .spoken import CodeRun, code_runs
+
+MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
+MIN_ID_DIGITS = 4  # with letters among them
+MAX_JOINED_LINES = 3  # a number may continue this many utterances on
+MAX_FILLER_WORDS = 6  # words (not code) allowed between two pieces of one number
+FRAGMENT_WINDOW = 6  # utterances either side searched for pieces of an identifier found
+# Shapes one character away from a catalogue format (checked on the compact form, '/' kept).
+_NEAR = [
+    ("NINO", re.compile(r"[A-Z]{2,3}\d{5,7}[A-D]?")),
+    ("PRISON_NUMBER", re.compile(r"[A-Z]\d{3,5}[A-Z]{2,3}")),
+    ("CRN", re.compile(r"[A-Z]\d{5,7}")),
+    ("PNC_ID", re.compile(r"\d{2,4}/\d{4,8}[A-Z]")),
+    ("CRO_NUMBER", re.compile(r"\d{4,7}/\d{1,3}[A-Z]")),
+    ("PHONE", re.compile(r"0?7\d{8,10}|0[1-9]\d{8,10}|O7\d{8,10}")),
+    ("NHS_NUMBER", re.compile(r"[1-9]\d{8,10}")),
+]
+# After a number: it counts something, or is money.
+_UNIT_AFTER = re.compile(r"\s*(?:%|per\s*cent|percent|pounds?|quid|pence|p\b|k\b|grand|hours?|hrs?|minutes?|mins?|"
+                         r"seconds?|days?|weeks?|months?|years?|miles?|metres?|meters?|km|mg|milligrams?|ml|"
+                         r"millilitres?|grams?|kilos?|kg|people|times|sessions?|words?|calories|steps|followers|"
+                         r"views|likes|digits|numbers|letters|characters)\b", re.I)
+_MONEY_BEFORE = re.compile(r"[£$€]\s*$")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 12,500 or 1,250,000.00: an amount
+_WRITTEN_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
+_WORD = re.compile(r"[A-Za-z']+")
+# What may stand between two pieces of one number: interjections, requests to repeat, asides about reading it.
+FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mhm hmm uh um er erm ah sorry again say that
+hang wait a sec second bit slower slowly and then next rest of it it's its is that's so got carry keep going
+lovely great ta cheers thanks sure alright hold let me check see what was the last first one bit after before
+number's numbers digits reads says ends begins starts with""".split())
+# Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
+_NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
+
+
+def _digits(chars: str) -> int:
+    return sum(c.isdigit() for c in chars)
+
+
+def join_pieces(text: str, runs: list[CodeRun]) -> list[list[CodeRun]]:
+    """Runs grouped where one number goes on after an interjection or aside: consecutive runs whose gap
+    crosses at most :data:`MAX_JOINED_LINES` utterance breaks and holds at most :data:`MAX_FILLER_WORDS`
+    words, and crosses a break or holds at most three words (an aside inside one utterance)."""
+    groups: list[list[CodeRun]] = []
+    joinable = False
+    for run in runs:
+        if _NOT_A_PIECE.fullmatch(text[run.tokens[0].start:run.tokens[-1].end]):
+            joinable = False
+            continue
+        if groups and joinable:
+            last = groups[-1][-1]
+            gap = text[last.tokens[-1].end:run.tokens[0].start]
+            gap_words = _WORD.findall(gap)
+            words = len(gap_words)
+            breaks = gap.count("\n")
+            if (_digits(last.chars) >= 2 and _digits(run.chars) >= 2 and breaks <= MAX_JOINED_LINES
+                    and words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
+                    and all(w.lower() in FILLERS for w in gap_words) and _ends_open(text, last)
+                    and not _UNIT_AFTER.match(text, run.tokens[-1].end)):
+                groups[-1].append(run)
+                continue
+        groups.append([run])
+        joinable = True
+    return groups
+
+
+def _ends_open(text: str, run: CodeRun) -> bool:
+    """Whether a number may go on after this run (not closed by a unit, a question or money)."""
+    after = text[run.tokens[-1].end:run.tokens[-1].end + 20]
+    return not _UNIT_AFTER.match(after) and not after.lstrip().startswith("?")
+
+
+def merged(runs: list[CodeRun]) -> CodeRun:
+    """One run of several pieces (character owners renumbered)."""
+    tokens, chars, owner = [], "", []
+    for run in runs:
+        offset = len(tokens)
+        tokens += run.tokens
+        chars += run.chars
+        owner += [o + offset for o in run.owner]
+    return CodeRun(tokens, chars, owner)
+
+
+def pieces(text: str, start: int, end: int, runs: list[CodeRun]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that lie on the runs' own tokens (never the words between pieces)."""
+    parts = []
+    for run in runs:
+        lo = max(start, run.tokens[0].start)
+        hi = min(end, run.tokens[-1].end)
+        if hi > lo:
+            parts.append((lo, hi))
+    return parts
+
+
+def _near_label(chars: str) -> str | None:
+    for label, pattern in _NEAR:
+        if pattern.fullmatch(chars):
+            return label
+    return None
+
+
+def _excluded(text: str, start: int, end: int, chars: str) -> bool:
+    """Money, a count with its unit, a written date, or a public helpline: not an identifier."""
+    value = text[start:end]
+    if _MONEY_BEFORE.search(text[max(0, start - 3):start]) or _UNIT_AFTER.match(text, end):
+        return True
+    if _THOUSANDS.fullmatch(value) or _WRITTEN_DATE.fullmatch(value):
+        return True
+    return chars.replace("/", "") in PUBLIC_NUMBERS
+
+
+def _uncovered(run: CodeRun, taken: list[Span]) -> list[list[int]]:
+    """Indices of the run's tokens not inside an already found span, in maximal consecutive groups."""
+    groups: list[list[int]] = [[]]
+    for i, token in enumerate(run.tokens):
+        if any(s.start < token.end and token.start < s.end for s in taken):
+            groups.append([])
+        else:
+            groups[-1].append(i)
+    return [g for g in groups if g]
+
+
+def _shape(run: CodeRun, indices: list[int]) -> tuple[str, list[int]]:
+    """Compact characters of the tokens ``indices`` with word-like tokens ("CRO", "NHS") trimmed off the
+    ends; returns (chars, kept indices)."""
+    def wordy(i: int) -> bool:
+        chars = _chars_of(run, i)
+        return chars.isalpha() and len(chars) >= 2
+
+    while indices and wordy(indices[0]):
+        indices = indices[1:]
+    while indices and wordy(indices[-1]):
+        indices = indices[:-1]
+    return "".join(_chars_of(run, i) for i in indices), indices
+
+
+def _chars_of(run: CodeRun, token: int) -> str:
+    return "".join(c for c, o in zip(run.chars, run.owner, strict=True) if o == token)
+
+
+def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
+    """``NUMBER``/``ID`` (or a near-miss format's label) for code-like stretches the format rules left."""
+    text = doc.text
+    spans: list[Span] = []
+    # Ordinals and clock times are never part of an identifier ("the 9th, 11:15").
+    blocked = taken + [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b",
+                                                                         text, re.I)]
+    for group in join_pieces(text, code_runs(text)):
+        run = merged(group)
+        for indices in _uncovered(run, blocked):
+            chars, indices = _shape(run, indices)
+            if not indices:
+                continue
+            while indices and not _chars_of(run, indices[0])[:1].isalnum():
+                indices = indices[1:]
+            start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
+            digits = _digits(chars)
+            letters = sum(c.isalpha() for c in chars)
+            if digits < MIN_ID_DIGITS or (not letters and digits < MIN_DIGITS):
+                continue
+            if _excluded(text, start, end, chars):
+                continue
+            label = _near_label(chars) or ("ID" if letters else "NUMBER")
+            if letters and label == "ID" and not _one_token_mixes(run, indices):
+                # Letters only as separate words next to a short number ("A 48 3"): a mixed token is
+                # needed, or six digits.
+                if digits < MIN_DIGITS:
+                    continue
+                label = "NUMBER"
+                while indices and not any(c.isdigit() for c in _chars_of(run, indices[0])):
+                    indices = indices[1:]
+                while indices and not any(c.isdigit() for c in _chars_of(run, indices[-1])):
+                    indices = indices[:-1]
+                start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
+            spans += [Span(lo, hi, label, "shape") for lo, hi in pieces(text, start, end, group)]
+    return spans
+
+
+def _one_token_mixes(run: CodeRun, indices: list[int]) -> bool:
+    return any(_digits(c := _chars_of(run, i)) >= 1 and any(ch.isalpha() for ch in c) for i in indices)
+
+
+def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
+    """Pieces of an identifier found nearby: a run whose characters (three or more, digits among them)
+    occur inside a found identifier said within :data:`FRAGMENT_WINDOW` utterances ("5 5 2" ... "2 7 3"
+    before the read-back "552 273 1443")."""
+    text = doc.text
+    values = []
+    for s in found:
+        compact = "".join(r.chars for r in code_runs(text[s.start:s.end])).replace("/", "")
+        if len(compact) >= MIN_ID_DIGITS:
+            values.append((doc.locate(s.start)[0], compact, s.label))
+    if not values:
+        return []
+    spans = []
+    for run in code_runs(text):
+        for line, start, end, chars in _per_utterance(doc, run):
+            chars = chars.replace("/", "")
+            if len(chars) < 3 or _digits(chars) < 2:
+                continue
+            for where, compact, label in values:
+                if abs(where - line) <= FRAGMENT_WINDOW and chars in compact:
+                    if not any(s.start < end and start < s.end for s in found):
+                        spans.append(Span(start, end, label, "fragment"))
+                    break
+    return spans
+
+
+def _per_utterance(doc: Document, run: CodeRun) -> list[tuple[int, int, int, str]]:
+    """The run cut at utterance breaks: (utterance, start, end, compact characters) per piece."""
+    parts: dict[int, list[int]] = {}
+    for i, token in enumerate(run.tokens):
+        parts.setdefault(doc.locate(token.start)[0], []).append(i)
+    return [(line, run.tokens[ix[0]].start, run.tokens[ix[-1]].end, "".join(_chars_of(run, i) for i in ix))
+            for line, ix in parts.items()]
