@@ -140,7 +140,9 @@ def test_an_officer_uploads_reviews_corrects_checks_and_downloads(site, browser,
     _shot(page, "jobs", tmp_path)
     assert registry.get(job.id).state == SUCCEEDED
 
-    page.goto(url + "/")  # the list reloads itself once a job finishes: start from a settled page
+    # The list reloads itself half a second after a job finishes: let that reload finish before clicking.
+    page.wait_for_timeout(1500)
+    page.wait_for_load_state("load")
     page.get_by_role("link", name=job.id[:8]).click()
     page.wait_for_url(f"{url}/jobs/{job.id}")
     assert page.get_by_role("heading", name="Supervision note (CRISSA)").is_visible()
