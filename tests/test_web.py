@@ -83,6 +83,8 @@ def test_an_officer_can_delete_their_own_recording_and_documents(site):
     assert client.post(f"/jobs/{job}/delete", data={"csrf_token": token}).status_code == 400  # not confirmed
     files = [svc.folders.root / p for p in svc.registry.get(job).outputs.values()] + [svc.folders.recording(job)]
     assert all(p.is_file() for p in files)
+    page = client.get(f"/jobs/{job}").text
+    assert page.count('id="confirm-delete"') == 1 and re.search(r"<title>[^<]*</title>", page)  # once, in the page
     audio = client.get(f"/jobs/{job}/audio", headers={"Range": "bytes=0-99"})  # the player seeks by ranges
     assert audio.status_code == 206 and audio.headers["content-type"] == "audio/wav" and len(audio.content) == 100
     assert client.post(f"/jobs/{job}/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 200
