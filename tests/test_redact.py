@@ -314,3 +314,33 @@ def test_what_the_recogniser_bent_is_still_found(redactor, texts, label, value):
 ])
 def test_bent_forms_do_not_turn_ordinary_talk_into_places(redactor, texts):
     assert redactor.redact(texts).texts == texts
+
+
+@pytest.mark.parametrize("texts,label,value", [
+    (["Yeah, W O J C I K."], "PERSON", "W O J C I K"),  # spelled out, no cue word
+    (["Is that Fenwick with a K?"], "PERSON", "Fenwick"),
+    (["The car was golf tango two one bravo echo mike."], "VEHICLE_REG", "golf tango two one bravo echo mike"),
+    (["Ring me on oh seven seven hundred, nine hundred, four one eight."], "PHONE",
+     "oh seven seven hundred, nine hundred, four one eight"),
+    (["It's on the card, K two three seven...", "Go on.", "one B X."], "PRISON_NUMBER", "one B X"),
+    (["It begins T R...", "T R, yes.", "Then 48 21 90 C.", "So T R 48 21 90 C."], "NINO", "T R"),
+    (["I need the kids' dates of birth.", "Lily is the 2nd of May 2018, Jack the 9th of June 2020."],
+     "DATE_OF_BIRTH", "the 9th of June 2020"),
+    (["I went round to Tyrese's, then Zbyszek turned up."], "PERSON", "Zbyszek"),
+    (["I've been doing nights at Ocado, through an agency."], "LOCATION", "Ocado"),
+    (["What's the new address?", "It's flat 12..."], "ADDRESS", "flat 12"),
+])
+def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
+    found = labels_in(redactor, *texts)
+    assert any(v == value for v, _ in found) and (value, label) in found, found
+
+
+@pytest.mark.parametrize("texts,kept", [
+    (["He drives a silver Astra, I've got a Corsa, UC pays the rest.", "Tenner a week for the gas."],
+     ["Astra", "Corsa", "UC", "Tenner"]),
+    (["My worker's at We Are With You.", "Okay. Are you still on the script?"], ["Okay. Are you"]),
+    (["I, I, I, I don't know, to be honest."], ["I, I, I, I don't"]),
+])
+def test_car_models_benefits_and_common_words_stay(redactor, texts, kept):
+    result = " ".join(redactor.redact(texts).texts)
+    assert all(k in result for k in kept), result

@@ -35,7 +35,9 @@ _CARDINAL = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _NUMERIC_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN}|{_CARDINAL})"
 _NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:\s+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}{_YEAR}\b", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
-_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|date\s+o[fn]\s+birth|born|birthday|birth\s+date|b'day)\b", re.I)
+_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
+# Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
+_PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|d\.?o\.?b'?s)\b", re.I)
 _CONTEXT_WINDOW = 120
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
@@ -61,7 +63,9 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
         value = m.group()
         has_year = bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
         # A birth word introduces the next date only: not one after another date has been given.
-        context = _BIRTH_CONTEXT.search(text, max(previous_end, m.start() - _CONTEXT_WINDOW), m.start())
+        window = m.start() - _CONTEXT_WINDOW
+        since = window if _PLURAL_BIRTH.search(text, max(0, window), m.start()) else max(previous_end, window)
+        context = _BIRTH_CONTEXT.search(text, max(0, since), m.start())
         previous_end = m.end()
         if (context and has_year) or (context and m.start() - context.end() < 40) or \
                 (has_year and _birth_year_like(value, today)):

@@ -88,8 +88,9 @@ class Redactor:
                 key = (candidate.lower(), s.label)
                 if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
                     continue
-                if candidate != value and candidate.islower() and is_common_word(candidate):
-                    continue  # "the" of "the Sun Inn" is not a name
+                if candidate != value and is_common_word(candidate) and (
+                        candidate.islower() or s.label == "LOCATION"):
+                    continue  # "the" of "the Sun Inn", "Are" of "We Are With You" are not names
                 seen.add(key)
                 # Common words ("Will", "Hope") only where capitalised as here; rare ones in any case.
                 case_sensitive = is_common_word(candidate) and candidate != spelled

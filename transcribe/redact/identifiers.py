@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from .spans import Document, Span
-from .spoken import CodeRun, code_runs
+from .spoken import CodeRun
 
 _CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
@@ -101,11 +101,20 @@ def _iter_at(pattern: re.Pattern, chars: str, lo: int) -> Iterator[re.Match]:
             yield m
 
 
+def whole_format(chars: str) -> str | None:
+    """The label of the catalogue format that ``chars`` (a compact run) is, whole and valid, if any."""
+    for label, pattern, valid in _RULES:
+        m = pattern.fullmatch(chars)
+        if m and valid(m):
+            return label
+    return None
+
+
 def find_identifiers(doc: Document) -> list[Span]:
     """Structured identifiers (NINO, NHS, PNC, CRO, prison number, CRN, phone, postcode, vehicle, bank)."""
     spans: list[Span] = []
     text = doc.text
-    for run in code_runs(text):
+    for run in doc.runs:
         # Every valid reading of the run; the longest wins ("oh seven five..." is a phone number, not the
         # 10-digit NHS number inside it), then the catalogue order.
         candidates = [(end - start, -rank, start, end, label)

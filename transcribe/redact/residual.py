@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 
+from .identifiers import whole_format
 from .lexicons import PUBLIC_NUMBERS
 from .spans import Document, Span
-from .spoken import CodeRun, code_runs
+from .spoken import CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
 MIN_ID_DIGITS = 4  # with letters among them
@@ -39,6 +40,9 @@ _NEAR = [
     ("PHONE", re.compile(r"0?7\d{8,10}|0[1-9]\d{8,10}|O7\d{8,10}")),
     ("NHS_NUMBER", re.compile(r"[1-9]\d{8,10}")),
 ]
+_LETTER_PIECE = re.compile(r"(?<![\w'’])[A-Z](?:[ ,.-]+[A-Z]){0,2}(?![\w'’])")
+# Whole formats that pieces with a single digit or none may complete ("A six one four..." "eight H T").
+_WHOLE_FORMAT = re.compile(r"[A-Z]\d{4}[A-Z]{2}|[A-Z]{2}\d{6}[A-D]|\d{2,4}/\d{1,7}[A-Z]|[A-Z]{2}\d{2}[A-Z]{3}|[A-Z]\d{6}")
 # After a number: it counts something, or is money.
 _UNIT_AFTER = re.compile(r"\s*(?:%|per\s*cent|percent|pounds?|quid|pence|p\b|k\b|grand|hours?|hrs?|minutes?|mins?|"
                          r"seconds?|days?|weeks?|months?|years?|miles?|metres?|meters?|km|mg|milligrams?|ml|"
@@ -52,7 +56,7 @@ _WORD = re.compile(r"[A-Za-z']+")
 FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mhm hmm uh um er erm ah sorry again say that
 hang wait a sec second bit slower slowly and then next rest of it it's its is that's so got carry keep going
 lovely great ta cheers thanks sure alright hold let me check see what was the last first one bit after before
-number's numbers digits reads says ends begins starts with""".split())
+number's numbers digits reads says ends begins starts with write down pen""".split())
 # Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
 _NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 
@@ -77,9 +81,14 @@ def join_pieces(text: str, runs: list[CodeRun]) -> list[list[CodeRun]]:
             gap_words = _WORD.findall(gap)
             words = len(gap_words)
             breaks = gap.count("\n")
-            if (_digits(last.chars) >= 2 and _digits(run.chars) >= 2 and breaks <= MAX_JOINED_LINES
-                    and words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
-                    and all(w.lower() in FILLERS for w in gap_words) and _ends_open(text, last)
+            so_far = "".join(r.chars for r in groups[-1])
+            # Pieces that together make a whole format may have a longer aside between them ("E three oh
+            # five" ... "Hang on let me write it. Yeah." ... "eight seven one").
+            whole = _WHOLE_FORMAT.fullmatch(so_far + run.chars) and breaks and words <= 2 * MAX_FILLER_WORDS
+            if (((_digits(last.chars) >= 2 and _digits(run.chars) >= 2) or whole)
+                    and breaks <= MAX_JOINED_LINES
+                    and (whole or words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
+                         and all(w.lower() in FILLERS for w in gap_words)) and _ends_open(text, last)
                     and not _UNIT_AFTER.match(text, run.tokens[-1].end)):
                 groups[-1].append(run)
                 continue
@@ -169,8 +178,13 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
     # Ordinals and clock times are never part of an identifier ("the 9th, 11:15").
     blocked = taken + [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b",
                                                                          text, re.I)]
-    for group in join_pieces(text, code_runs(text)):
+    for group in join_pieces(text, doc.runs):
         run = merged(group)
+        label = whole_format(run.chars) if len(group) > 1 else None
+        if label:  # pieces that together make one valid identifier: all of them take its label
+            spans += [Span(lo, hi, label, "shape") for lo, hi in
+                      pieces(text, run.tokens[0].start, run.tokens[-1].end, group)]
+            continue
         for indices in _uncovered(run, blocked):
             chars, indices = _shape(run, indices)
             if not indices:
@@ -217,7 +231,7 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     if not values:
         return []
     spans = []
-    for run in code_runs(text):
+    for run in doc.runs:
         for line, start, end, chars in _per_utterance(doc, run):
             chars = chars.replace("/", "")
             if len(chars) < 3 or _digits(chars) < 2:
@@ -227,6 +241,23 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
                     if not any(s.start < end and start < s.end for s in found):
                         spans.append(Span(start, end, label, "fragment"))
                     break
+    # Letters alone: two or three capitals ("it starts P H...") inside an identifier found nearby, or an
+    # utterance that is only letters ("W.", "bee double you.").
+    letter_pieces = [(m.start(), m.end(), re.sub(r"[^A-Z]", "", m.group()))
+                     for m in _LETTER_PIECE.finditer(text) if len(m.group()) > 1]
+    for line, utterance in enumerate(doc.texts):
+        said = utterance.strip(" .,!?…-")
+        letters = read_letters(said) if len(said) < 20 else ""
+        if 1 <= len(letters) <= 3:
+            start = doc.starts[line] + utterance.index(said)
+            letter_pieces.append((start, start + len(said), letters))
+    for start, end, letters in letter_pieces:
+        line = doc.locate(start)[0]
+        for where, compact, label in values:
+            if abs(where - line) <= FRAGMENT_WINDOW and letters in compact:
+                if not any(s.start < end and start < s.end for s in found):
+                    spans.append(Span(start, end, label, "fragment"))
+                break
     return spans
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
+
+from .spoken import CodeRun, code_runs
 
 # Labels of the redaction catalogue (DESIGN.md); the placeholder word shown to readers for each.
 PLACEHOLDER_WORDS = {
@@ -47,6 +50,11 @@ class Document:
             self.starts.append(position)
             position += len(t) + 1
         self.text = "\n".join(self.texts)
+
+    @cached_property
+    def runs(self) -> list[CodeRun]:
+        """The text's code-like stretches (:func:`.spoken.code_runs`), read once for every detector."""
+        return code_runs(self.text)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(utterance index, offset inside that utterance) of a document offset."""

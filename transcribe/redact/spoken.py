@@ -25,6 +25,7 @@ SEPARATOR_WORDS = {"slash": "/", "stroke": "/"}
 _FUNCTION_WORDS = set("""a i an am as at be by do go he if in is it me my no of on or so to up us we ok hi
 yo ya ye eh ah uh um er mm hm oi aw ha the and for you are was his her its our yes not but can had has all any
 now one two six ten did get got let may say see she too way who why how off out own few new old per via yet
+yep yup aye nah naw mhm hmm app bus car job mum dad nan pay day pin pen key fee
 """.split())
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
@@ -70,6 +71,18 @@ LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee":
                 "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
                 "pee": "P", "queue": "Q", "cue": "Q", "are": "R", "es": "S", "ess": "S", "tee": "T", "tea": "T",
                 "you": "U", "vee": "V", "ex": "X", "why": "Y", "wye": "Y", "zed": "Z"}
+# The phonetic alphabet ("yankee foxtrot one seven kilo whisky november"): read as letters only beside another
+# phonetic word or a digit, since several are names or words too ("Charlie", "hotel", "golf").
+NATO = {w: w[0].upper() for w in """alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo
+lima mike november oscar papa quebec romeo sierra tango uniform victor whisky whiskey xray yankee zulu""".split()}
+NATO["x-ray"] = "X"
+
+
+def _phonetic_or_digit(tokens: list[Token], i: int) -> bool:
+    if not 0 <= i < len(tokens):
+        return False
+    lower = tokens[i].text.lower()
+    return lower in NATO or lower in DIGIT_WORDS or lower in TEENS or tokens[i].text.isdigit()
 
 
 def _digit_at(tokens: list[Token], i: int) -> bool:
@@ -95,6 +108,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     if lower in WEAK_ZEROS:
         return ("0", 1) if _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
     if lower in DIGIT_WORDS:
+        if DIGIT_WORDS[lower] != "0" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "hundred":
+            return DIGIT_WORDS[lower] + "00", 2  # "oh seven seven hundred, nine hundred, six five two"
         return DIGIT_WORDS[lower], 1
     if lower in TEENS:
         return TEENS[lower], 1
@@ -108,12 +123,26 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return word, 1
     if word.isalnum() and any(c.isdigit() for c in word):
         return word.upper(), 1  # BL1, 3PR, G1767ZZ, RY13
+    if lower in NATO and any(_phonetic_or_digit(tokens, j) for j in (i - 1, i + 1)):
+        return NATO[lower], 1
     if lower in LETTER_NAMES and not (word.isupper() and len(word) > 1):  # "EN" is E N; "en" is N
         return LETTER_NAMES[lower], 1
     if word.isalpha() and len(word) <= 3:
         if len(word) == 1 or word.isupper() or lower not in _FUNCTION_WORDS:
             return word.upper(), 1
     return None
+
+
+def read_letters(text: str) -> str:
+    """The letters ``text`` spells when it is nothing but letters ("bee double you" -> "BW"), else ""."""
+    tokens, letters, i = tokenize(text), "", 0
+    while i < len(tokens):
+        read = _read(tokens, i)
+        if read is None or not read[0].isalpha():
+            return ""
+        letters += read[0]
+        i += read[1]
+    return letters
 
 
 def code_runs(text: str, tokens: list[Token] | None = None) -> list[CodeRun]:
