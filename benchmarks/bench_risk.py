@@ -10,6 +10,11 @@ The classifier's training data, `transcribe/data/risk_training/writer*.json` (th
 measured too, e.g. `writer1.json`, the set the cue catalogue was grown from (its figures for the classifier
 are then training figures, not a measurement).
 
+Then the dialogue windows in `benchmarks/data/risk/` (`transcribe risk-eval` format, two separate writers:
+`windows_a.jsonl`, the development set the "possible" threshold was set on; `windows_b.jsonl`, held out), each
+with the speakers as labelled and with every turn given to one speaker (a diarisation failure): recall per
+category in either tier and in the "disclosed" tier, false alarms on near misses, precision.
+
 Usage: python benchmarks/bench_risk.py [FILE] [-v]   (FILE: default the held-out set; -v lists misses)
 """
 
@@ -26,9 +31,11 @@ from summary_quality import spoken  # noqa: E402
 
 from transcribe.settings import Settings  # noqa: E402
 from transcribe.summary.risk_classifier import load_risk_classifier  # noqa: E402
+from transcribe.summary.risk_eval import predict, read_lines, report, score  # noqa: E402
 from transcribe.summary.risk_flags import extract_risk_flags  # noqa: E402
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "risk_utterances.json"
+WINDOWS = Path(__file__).resolve().parent / "data" / "risk"
 METHODS = ("phrases", "with classifier")
 
 
@@ -69,7 +76,18 @@ def main() -> int:
             print(f"  missed {label}: {text!r} -> {flags}")
         for text, flags in alarms[METHODS[-1]]:
             print(f"  false alarm {flags}: {text!r}")
+    if not files:
+        windows(classifier)
     return 0
+
+
+def windows(classifier) -> None:
+    """Every dialogue-window set, two speakers and one."""
+    for path in sorted(WINDOWS.glob("*.jsonl")):
+        gold = read_lines(path)
+        for one_speaker in (False, True):
+            print(f"\n== {path.name}, {'every turn one speaker' if one_speaker else 'speakers as labelled'}")
+            print("\n".join(report(score(gold, [predict(item, classifier, one_speaker) for item in gold]))))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,8 @@ def main() -> int:
         g = group_scores(sub)
         print(f"{'tuning' if group else 'held-out':9} action recall {g['action_recall']:.2f} (of actions whose words "
               f"the recogniser kept: {g['action_recall_heard']:.2f}), risk-flag recall "
-              f"{g['flag_recall']:.2f} ({g['unexpected_flags']} unexpected categories), theme recall "
+              f"{g['flag_recall']:.2f} ({g['unexpected_flags']} unexpected categories, "
+              f"{g['unexpected_possible']} more only 'possible'), theme recall "
               f"{g['theme_recall']:.2f}, theme precision {g['theme_precision']:.2f}, appointments exact "
               f"{g['appointments_exact']}/{len(sub)} ('lost': the recogniser lost the spoken date or time)")
     # One hour of talk: the first session's utterances repeated.

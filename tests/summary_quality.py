@@ -51,8 +51,13 @@ def score(session: dict, transcript) -> dict:
     expected = session["expected"]
     actions = [asdict(a) for a in summary.actions]
     found_actions = [e for e in expected["actions"] if action_found(e, actions)]
-    categories = {f.category for f in summary.risk_flags}
+    categories = {f.category for f in summary.risk_flags}  # either tier
+    disclosed = {f.category for f in summary.risk_flags if f.tier == "disclosed"}
     found_flags = [c for c in expected["risk_flags"] if c in categories]
+    # Domestic abuse is violence too: "I grabbed her arm" flagged as violence is not a false alarm there.
+    # 'risk_flags_also_acceptable': a flag the script's writer did not ask for but a reviewer accepts.
+    acceptable = set(expected["risk_flags"]) | set(expected.get("risk_flags_also_acceptable", ())) | (
+        {"threats or violence"} if "domestic abuse" in expected["risk_flags"] else set())
     appointment = asdict(summary.appointment) if summary.appointment else {}
     appointment_exact = (_norm(appointment.get("date")) == _norm(expected["appointment"]["date"])
                          and _norm(appointment.get("time")) == _norm(expected["appointment"]["time"]))
@@ -78,11 +83,9 @@ def score(session: dict, transcript) -> dict:
         "actions_heard": (len([e for e in found_actions if e in heard_actions]), len(heard_actions)),
         "missed_actions": [e for e in expected["actions"] if e not in found_actions],
         "risk_flags": (len(found_flags), len(expected["risk_flags"])),
-        # Domestic abuse is violence too: "I grabbed her arm" flagged as violence is not a false alarm there.
-        # 'risk_flags_also_acceptable': a flag the script's writer did not ask for but a reviewer accepts.
-        "unexpected_flags": sorted(categories - set(expected["risk_flags"])
-                                   - set(expected.get("risk_flags_also_acceptable", ()))
-                                   - ({"threats or violence"} if "domestic abuse" in expected["risk_flags"] else set())),
+        # Unexpected categories in the "disclosed" tier, and those only "possible — check the recording".
+        "unexpected_flags": sorted(disclosed - acceptable),
+        "unexpected_possible": sorted(categories - disclosed - acceptable),
         "appointment_exact": appointment_exact, "appointment_heard": appointment_heard, "appointment": appointment,
         "themes": (len(set(expected["themes"]) & set(summary.themes)), len(expected["themes"])),
         "themes_reported": len(summary.themes),
@@ -102,6 +105,7 @@ def group_scores(rows: list[dict]) -> dict[str, float]:
         "action_recall_heard": ratio(sum(r["actions_heard"][0] for r in rows), sum(r["actions_heard"][1] for r in rows)),
         "flag_recall": ratio(sum(r["risk_flags"][0] for r in rows), sum(r["risk_flags"][1] for r in rows)),
         "unexpected_flags": sum(len(r["unexpected_flags"]) for r in rows),
+        "unexpected_possible": sum(len(r["unexpected_possible"]) for r in rows),
         "theme_recall": ratio(sum(r["themes"][0] for r in rows), sum(r["themes"][1] for r in rows)),
         "theme_precision": ratio(sum(r["themes_acceptable"] for r in rows), sum(r["themes_reported"] for r in rows)),
         "appointments_exact": sum(r["appointment_exact"] for r in rows),

@@ -135,3 +135,44 @@ def test_the_note_says_which_flags_the_classifier_raised(classifier):
     text = docx_text(buffer.getvalue())
     assert re.search(r"Missed medication: Haven't been to the chemist .*\(classifier, (?:98|99|100)%\)", text)
     assert re.search(r"Self-harm or suicide: I've been cutting myself again, mostly my arms\. \[00:00:06\]\n", text)
+
+
+def test_two_tiers_and_the_officers_response_as_evidence(classifier):
+    # The tablets said without a risk word; the officer's safety planning is what shows it.
+    lines = [("O", "How have things been this week?"),
+             ("P", "Honestly, Saturday night I sat with everything I've been prescribed in front of me."),
+             ("O", "Thank you for telling me that. Are those thoughts with you today? Let's do a safety plan, and "
+                   "I'll give you the crisis line number.")]
+    flags = extract_risk_flags(spoken(lines), classifier)
+    self_harm = [f for f in flags if f.category == "self-harm or suicide"]
+    assert self_harm and all(f.tier in ("disclosed", "possible") for f in flags)
+    assert 1 in self_harm[0].segments  # the person's words are cited, not only the officer's
+    routine = [("O", "I ask everyone this. Any thoughts of harming yourself?"), ("P", "No, nothing like that.")]
+    assert extract_risk_flags(spoken(routine), classifier) == []
+
+
+def test_risk_eval_writes_categories_and_tiers_and_scores_them(tmp_path, model_root, monkeypatch):
+    from typer.testing import CliRunner
+
+    from transcribe.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    windows = [
+        {"id": "w1", "turns": [{"speaker": "person", "text": "I had a few cans on Friday, first time in a year."},
+                               {"speaker": "officer", "text": "Okay. Let's think about the alcohol service."}],
+         "categories": ["relapse"], "kind": "disclosure"},
+        {"id": "w2", "turns": [{"speaker": "officer", "text": "Any weapons in the house?"},
+                               {"speaker": "person", "text": "No. Just the kitchen knives, like anyone."}],
+         "categories": [], "kind": "near_miss"},
+    ]
+    gold.write_text("".join(json.dumps(w) + "\n" for w in windows))
+    monkeypatch.setenv("TRANSCRIBE_MODEL_DIR", str(model_root))
+    out = tmp_path / "out.jsonl"
+    for extra in ([], ["--one-speaker"]):
+        result = CliRunner().invoke(app, ["risk-eval", str(gold), "--predictions", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        predictions = [json.loads(line) for line in out.read_text().splitlines()]
+        assert [p["id"] for p in predictions] == ["w1", "w2"]
+        assert all(set(p["tiers"]) == set(p["categories"]) and set(p["tiers"].values()) <= {"disclosed", "possible"}
+                   for p in predictions)
+        assert "relapse" in predictions[0]["categories"] and "false alarms on 1 near misses" in result.output

@@ -1,5 +1,8 @@
 """The deterministic CRISSA summariser on hand-made, role-labelled transcripts."""
 
+from dataclasses import replace
+
+import pytest
 from test_roles import SESSION, make
 
 from transcribe.summary import assign_roles, summarise
@@ -161,3 +164,61 @@ def test_a_brief_restatement_keeps_the_appointment_time():
                                  ("SPEAKER_01", "Take care. See you on the 14th.")])
     assert (summary.appointment.date, summary.appointment.time) == ("Tuesday the 14th", "half past two")
     assert summary.appointment.segments[-1] == 8
+
+
+@pytest.mark.parametrize("said,recorded,expected,mismatch", [
+    ("Friday 11th", "2026-12-02", "2026-12-11", False),
+    ("Tuesday the 15th", "2026-12-02", "2026-12-15", False),
+    ("Wednesday the 15th", "2026-12-02", "2026-12-15", True),  # the 15th is a Tuesday: the officer checks
+    ("the 3rd", "2026-12-29", "2027-01-03", False),  # past the month's end: the next month
+    ("the 3rd of March", "2026-12-02", "2027-03-03", False),
+    ("Thursday", "2026-12-02", "2026-12-03", False),
+    ("Wednesday", "2026-12-02", "2026-12-09", False),  # the same weekday as the session: next week
+    ("next Thursday", "2026-12-02", "2026-12-10", False),
+    ("tomorrow", "2026-12-31", "2027-01-01", False),
+    ("in two weeks' time", "2026-12-02", "2026-12-16", False),
+    ("Monday the twenty first", "2026-12-02", "2026-12-21", False),
+])
+def test_the_appointment_day_becomes_a_calendar_date(said, recorded, expected, mismatch):
+    from datetime import date
+
+    from transcribe.summary.calendar import resolve
+
+    day, check = resolve(said, date.fromisoformat(recorded))
+    assert day.isoformat() == expected and bool(check) == mismatch, (day, check)
+
+
+def test_the_note_shows_the_calendar_date_and_a_weekday_mismatch():
+    transcript = make(SESSION[:-3] + [("SPEAKER_01", "Your next appointment is Wednesday the 15th at 10am.")])
+    transcript.source = replace(transcript.source, recorded_at="2026-12-02T10:15:00")
+    transcript.speakers = assign_roles(transcript)
+    summary = summarise(transcript)
+    assert summary.appointment.calendar_date == "2026-12-15"
+    text = summary.crissa["appointment"][0].text
+    assert "Tuesday 15 December 2026" in text and "check the recording" in text, text
+
+
+def test_note_points_are_whole_sentences():
+    from transcribe.summary.text import whole_sentences
+
+    long = ("Since I last saw you I've been back at the gym every morning, and I'm sleeping better. "
+            "Work is steady. My sister came round on Sunday and we went for a walk by the canal and had chips.")
+    point = whole_sentences(long)
+    assert point.endswith(".") and "…" not in point and len(point.split()) <= 30 and point in long
+    _, summary = note(SESSION + [("SPEAKER_00", long)])
+    for points in summary.crissa.values():
+        assert all("…" not in p.text for p in points)
+
+
+def test_one_voice_in_a_conversation_leaves_roles_unknown_and_says_so():
+    lines = [("SPEAKER_00", "How have you been since I last saw you?"), ("SPEAKER_00", "Not great, to be honest."),
+             ("SPEAKER_00", "What's been happening?"),
+             ("SPEAKER_00", "Last week I had all my tablets lined up and I was going to take the lot."),
+             ("SPEAKER_00", "Thank you for telling me. Are those thoughts there today? Let's make a safety plan.")]
+    transcript, summary = note(lines)
+    assert transcript.speakers[0].role is None and transcript.speakers[0].role_confidence == 0.0
+    assert any("could not be separated" in n for n in summary.notes)
+    assert "self-harm or suicide" in {f.category for f in summary.risk_flags}  # from the officer's response
+    transcript, summary = note([("SPEAKER_00", "Note for the file. Mr Smith attended on time and was sober."),
+                                ("SPEAKER_00", "He is working full time and reports no concerns.")])
+    assert transcript.speakers[0].role == "officer" and not summary.notes  # a dictated note is no dialogue

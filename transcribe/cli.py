@@ -296,6 +296,33 @@ def redact_eval(
     out.print(f"{count} item(s) → {predictions}", highlight=False)
 
 
+@app.command("risk-eval")
+def risk_eval(
+    gold: Annotated[Path, typer.Argument(help="JSON lines: {id, turns: [{speaker: officer|person, text}]}")],
+    predictions: Annotated[Path, typer.Option("--predictions", "-p", help="where to write predicted categories")],
+    one_speaker: Annotated[bool, typer.Option("--one-speaker", help="give every turn to one speaker, as when "
+                                              "diarisation fails, and let the roles be inferred")] = False,
+    cues_only: Annotated[bool, typer.Option("--cues-only", help="without the learned classifier")] = False,
+) -> None:
+    """Risk flags on dialogue windows: write {id, categories, tiers} per line; score them when the gold lines
+    say what they disclose ("categories", "kind": "disclosure" | "near_miss")."""
+    from .summary.risk_classifier import load_risk_classifier
+    from .summary.risk_eval import predict_file, read_lines, report, score
+
+    try:
+        classifier = None if cues_only else load_risk_classifier(_settings().model_dir)
+        made = predict_file(gold, predictions, classifier, one_speaker)
+        lines = read_lines(gold)
+    except TranscribeError as e:
+        raise _fail(str(e)) from e
+    except (OSError, ValueError, KeyError) as e:
+        raise _fail(f"cannot evaluate {gold}: {e}") from e
+    out.print(f"{len(made)} window(s) → {predictions}", highlight=False)
+    if any("categories" in line for line in lines):
+        for row in report(score(lines, made)):
+            out.print(row, highlight=False)
+
+
 @app.command()
 def bench(
     eval_dir: Annotated[Path, typer.Option("--eval-dir", help="folder with manifest.json")] = Path("../shared/eval"),

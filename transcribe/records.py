@@ -155,6 +155,8 @@ class Appointment:
     place: str | None
     timestamps: list[str]
     segments: list[int]
+    calendar_date: str | None = None  # ISO date the spoken day resolves to, counted from the recording day
+    date_check: str | None = None  # set when the weekday and the day of the month said disagree
 
 
 @dataclass
@@ -162,7 +164,9 @@ class RiskFlag:
     """A risk or safeguarding statement for the supervisor, in one of the categories of
     :mod:`transcribe.summary.risk_cues`.
 
-    ``found_by`` is ``phrase`` (a cue phrase) or ``classifier`` (the learned classifier, with its ``probability``).
+    ``found_by`` is ``phrase`` (a cue phrase), ``classifier`` (the learned classifier, with its
+    ``probability``) or ``response`` (the officer answered with safeguarding: a safety plan, a crisis line, a
+    referral). ``tier`` is ``disclosed`` or ``possible`` (weaker evidence: check the recording).
     """
 
     category: str
@@ -171,6 +175,7 @@ class RiskFlag:
     segments: list[int]
     found_by: str = "phrase"
     probability: float | None = None
+    tier: str = "disclosed"
 
 
 @dataclass

@@ -29,6 +29,13 @@ def _cite(point: Point) -> str:
     return " " + " ".join(point.timestamps) if point.timestamps else ""
 
 
+def _found_by(flag) -> str:
+    """How a flag was found, where not by a cue phrase."""
+    if flag.found_by == "classifier":
+        return f" (classifier, {flag.probability:.0%})"
+    return " (the officer's safeguarding response)" if flag.found_by == "response" else ""
+
+
 def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on: date | None = None) -> None:
     """Write the supervision note (``transcript.summary``): facts, risk box, CRISSA sections, actions, themes,
     and how it was made.
@@ -60,10 +67,12 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
     cell = box.rows[0].cells[0]
     _shade(cell, "FDE9E7" if flags else "EEF5EA")
     cell.paragraphs[0].add_run("Risk and safeguarding flags for the supervisor").bold = True
-    if flags:
-        for flag in flags:
-            found_by = f" (classifier, {flag.probability:.0%})" if flag.found_by == "classifier" else ""
-            cell.add_paragraph(f"{flag.category.capitalize()}: {flag.text}{_cite(flag)}{found_by}",
+    for tier, heading in (("disclosed", "Disclosed"), ("possible", "Possible — check the recording")):
+        tiered = [flag for flag in flags if flag.tier == tier]
+        if tiered:
+            cell.add_paragraph().add_run(heading).italic = True
+        for flag in tiered:
+            cell.add_paragraph(f"{flag.category.capitalize()}: {flag.text}{_cite(flag)}{_found_by(flag)}",
                                style="List Bullet")
     else:
         cell.add_paragraph("None detected. Check the transcript if in doubt.")

@@ -9,9 +9,12 @@ survived recognition, the last late utterance naming both a day and a time is ta
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date, datetime
 
 from ..records import Appointment, Segment, Transcript
 from ..vocabulary import HOUR_WORDS, MONTH_PATTERN, ORDINAL_WORDS_PATTERN, WEEKDAY_PATTERN, either
+from .calendar import resolve
 from .text import cite, phrases
 
 # -- phrase tables ---------------------------------------------------------------------------------------------
@@ -66,7 +69,24 @@ def _restated(segments: list[Segment], date: str, time: str, i: int, later: Appo
 
 
 def extract_appointment(transcript: Transcript) -> Appointment | None:
-    """The next appointment (date, time, place) as last stated in the session."""
+    """The next appointment (date, time, place) as last stated in the session, its day resolved to a calendar
+    date when the recording's date is known."""
+    found = _stated_appointment(transcript)
+    recorded = _recording_day(transcript.source.recorded_at)
+    if found is None or not found.date or recorded is None:
+        return found
+    day, check = resolve(found.date, recorded)
+    return replace(found, calendar_date=day.isoformat() if day else None, date_check=check)
+
+
+def _recording_day(recorded_at: str | None) -> date | None:
+    try:
+        return datetime.fromisoformat(recorded_at).date() if recorded_at else None
+    except ValueError:
+        return None
+
+
+def _stated_appointment(transcript: Transcript) -> Appointment | None:
     segments = transcript.segments
     texts = [_SPACED_CLOCK.sub(r"\1:\2", _GLUED_HYPHEN.sub(" ", seg.redacted_text)) for seg in segments]
     strong = [i for i, text in enumerate(texts) if _APPOINTMENT.search(text)]
@@ -109,6 +129,10 @@ def extract_appointment(transcript: Transcript) -> Appointment | None:
 
 def describe_appointment(a: Appointment) -> str:
     """The appointment as the note's Appointment point states it."""
-    parts = [p for p in (a.date, f"at {a.time}" if a.time else None, f"({a.place})" if a.place else None) if p]
-    return "Next appointment: " + " ".join(parts)
+    day = None
+    if a.calendar_date:
+        day = f"{date.fromisoformat(a.calendar_date):%A %-d %B %Y}"
+        day = day if a.date and a.date.lower() == day.split()[0].lower() else f"{a.date} ({day})"
+    parts = [p for p in (day or a.date, f"at {a.time}" if a.time else None, f"({a.place})" if a.place else None) if p]
+    return "Next appointment: " + " ".join(parts) + (f". Date to check: {a.date_check}" if a.date_check else "")
 

@@ -17,11 +17,12 @@ from ..records import Point, SessionFacts, SpeakerShare, Summary, Transcript
 from .actions import extract_actions
 from .appointment import describe_appointment, extract_appointment
 from .risk_flags import extract_risk_flags
-from .roles import OFFICER
-from .text import cite, phrases, role_of, shorten
+from .roles import OFFICER, PERSON_ON_PROBATION, speakers_not_separated
+from .text import cite, phrases, role_of, whole_sentences
 from .themes import extract_themes
 
 MAX_BULLETS = 4  # points per section
+_SAID_BY = {OFFICER: "Officer", PERSON_ON_PROBATION: "Person on probation"}
 
 # -- cue phrases ---------------------------------------------------------------------------------------------
 _CHECK_IN = phrases(r"how (?:have|are) you(?: been| doing| feeling)?", r"how(?:'s| is) (?:things|everything|life)",
@@ -54,20 +55,19 @@ def _section_points(transcript: Transcript, pattern: re.Pattern, used: set[int],
         if i in used or not pattern.search(seg.redacted_text):
             continue
         cited = [i]
-        text = seg.redacted_text
+        text = whole_sentences(seg.redacted_text, pattern)
         if answers and i + 1 not in used and roles.get(seg.speaker) == OFFICER and seg.redacted_text.rstrip().endswith("?") \
                 and i + 1 < len(segments) and roles.get(segments[i + 1].speaker) != OFFICER:
             cited.append(i + 1)
-            text = segments[i + 1].redacted_text
+            text = whole_sentences(segments[i + 1].redacted_text)
             prefix = "Reported"
         else:
-            prefix = "Officer" if roles.get(seg.speaker) == OFFICER else "Person on probation"
-            prefix += " said"
+            prefix = _SAID_BY.get(roles.get(seg.speaker), "A speaker") + " said"
         if len(text.split()) < 3:
             continue
         used.update(cited)
         ts, idx = cite(segments, cited)
-        points.append(Point(f"{prefix}: {shorten(text)}", ts, idx))
+        points.append(Point(f"{prefix}: {text}", ts, idx))
         if len(points) >= MAX_BULLETS:
             break
     return points
@@ -103,6 +103,10 @@ def summarise(transcript: Transcript, embedder=None, risk_classifier=None) -> Su
         speakers=[SpeakerShare(s.id, s.role, s.talk_time_s, round(s.talk_time_s / total_talk, 3))
                   for s in transcript.speakers])
     notes = [] if n else ["No speech was found in this recording."]
+    if speakers_not_separated(transcript):
+        notes.append("The speakers could not be separated: the recording sounds like a conversation but one voice "
+                     "was found, so who said what (officer or person on probation) is unknown. Risk flags read "
+                     "everyone's words; check the owners of actions against the recording.")
     risk_flags = extract_risk_flags(transcript, risk_classifier)
     return Summary(crissa, extract_themes(transcript, embedder, risk_flags), actions, appointment, risk_flags, facts,
                    notes=notes)

@@ -184,6 +184,11 @@ def categories(sentence: str, context: str = "") -> list[str]:
     return found
 
 
+def is_no_answer(answer: str) -> bool:
+    """Whether a reply to a risk question says no ("No, nothing.", "Not really", "I haven't")."""
+    return bool(_NO_ANSWER.match(answer))
+
+
 def categories_answered(question: str, answer: str, context: str = "") -> list[str]:
     """The risk categories a question discloses, given its answer: "Any thoughts of harming yourself?" "No."
     discloses nothing; "Are you still taking your tablets?" "Not really." is missed medication."""

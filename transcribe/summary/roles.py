@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from ..records import Segment, Speaker, Transcript
+from .text import is_question
 
 OFFICER = "officer"
 PERSON_ON_PROBATION = "person_on_probation"
@@ -67,6 +68,11 @@ def assign_roles(transcript: Transcript) -> list[Speaker]:
     talking = [s for s in speakers if any(seg.speaker == s.id for seg in transcript.segments)]
     if not talking:
         return speakers
+    if len(talking) == 1 and looks_like_dialogue(transcript.segments):
+        # One voice found in what is plainly a conversation: the speakers were not separated, so no role is
+        # known (the note says so) rather than "officer" for everything.
+        return [s if s.role_source == "person" or s.id != talking[0].id
+                else replace(s, role=None, role_confidence=0.0, role_source="auto") for s in speakers]
     features = {s.id: _features(transcript.segments, s.id) for s in talking}
     scores = {sid: _officer_score(f) for sid, f in features.items()}
     ranked = sorted(talking, key=lambda s: (-scores[s.id], -s.talk_time_s))
@@ -88,6 +94,20 @@ def assign_roles(transcript: Transcript) -> list[Speaker]:
     return [s if s.role_source == "person" or s.id not in result
             else replace(s, role=result[s.id][0], role_confidence=round(result[s.id][1], 2), role_source="auto")
             for s in speakers]
+
+
+def looks_like_dialogue(segments: list[Segment]) -> bool:
+    """Questions among the utterances (at least one, and one in 30; a "?" or a question's opening words when
+    the recogniser left out punctuation), as in an interview; a dictated note has almost none."""
+    questions = sum("?" in s.text or is_question(s.text) for s in segments)
+    return len(segments) >= 2 and questions >= max(1, len(segments) / 30)
+
+
+def speakers_not_separated(transcript: Transcript) -> bool:
+    """Whether diarisation found a single voice in a conversation, so that roles are unknown."""
+    talking = {seg.speaker for seg in transcript.segments}
+    return len(talking) == 1 and not any(s.role for s in transcript.speakers if s.id in talking) \
+        and looks_like_dialogue(transcript.segments)
 
 
 def _confidence(margin: float) -> float:
