@@ -1,5 +1,6 @@
 """The deterministic CRISSA summariser on hand-made, role-labelled transcripts."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -222,3 +223,9 @@ def test_one_voice_in_a_conversation_leaves_roles_unknown_and_says_so():
     transcript, summary = note([("SPEAKER_00", "Note for the file. Mr Smith attended on time and was sober."),
                                 ("SPEAKER_00", "He is working full time and reports no concerns.")])
     assert transcript.speakers[0].role == "officer" and not summary.notes  # a dictated note is no dialogue
+
+
+def test_the_sessions_own_housekeeping_is_no_action():
+    _, summary = note(SESSION + [("SPEAKER_01", "Right, I'll sum up where we are. I'll record that on the system "
+                                                "and I'll make a note of it. Let's move on.")])
+    assert not [a.text for a in summary.actions if re.search(r"sum up|record that|make a note|move on", a.text)]

@@ -53,7 +53,11 @@ _NOT_AN_ACTION = re.compile(r"^(?:say|think|guess|tell you|admit|don't|do not|ex
                             r"tell (?:me|us)(?: (?:what|how|why|when|where|who|about|more|a bit|if|whether)\b|$)|check (?:something|a few things)|"
                             r"ask (?:you|about)|remind you|hear (?:that|this|me)|take (?:it |this |that )?seriously|note that|know\b|"
                             r"do (?:that|it|this)(?: (?:at home|then|now|later|for you))?$|just|see|"
-                            r"go (?:through|over|ahead|on|back over)|be(?! back| at\b| on time| home| there (?:at|by|for|on)))\b",
+                            r"go (?:through|over|ahead|on|back over)|be(?! back| at\b| on time| home| there (?:at|by|for|on))|"
+                            # the session's own housekeeping: "I'll sum up", "I'll record that on the system"
+                            r"sum (?:up|it up|things up)|recap|wrap (?:up|things up)|record (?:it|that|this|them)|"
+                            r"(?:make|take) a (?:quick )?note|(?:jot|write) (?:it|that|this) down|move on|"
+                            r"stop there|leave it there)\b",
                             re.I)
 # "What could you do next time?" asks for ideas; "Can you ring them?" asks for an action.
 _OPEN_QUESTION = re.compile(r"^(?:(?:so|and|but|now|okay|ok|right|then|well)\b,?\s+)?(?:[\w']+(?: [\w']+){0,2},\s+)?"
