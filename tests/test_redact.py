@@ -329,6 +329,14 @@ def test_bent_forms_do_not_turn_ordinary_talk_into_places(redactor, texts):
     (["I went round to Tyrese's, then Zbyszek turned up."], "PERSON", "Zbyszek"),
     (["I've been doing nights at Ocado, through an agency."], "LOCATION", "Ocado"),
     (["What's the new address?", "It's flat 12..."], "ADDRESS", "flat 12"),
+    (["Email's daniel dot okafor sixty one at outlook dot com."], "EMAIL",
+     "daniel dot okafor sixty one at outlook dot com"),  # number words in a spoken mailbox
+    (["Send it to r patel 4 at hotmail.co.uk please."], "EMAIL", "r patel 4 at hotmail.co.uk"),
+    (["I'm staying with kasia for now."], "PERSON", "kasia"),  # lower case, rare as a word
+    (["Me and my cousin Ged went."], "PERSON", "Ged"),
+    (["Deano from the gym said I could."], "PERSON", "Deano"),  # unheard-of word opening a sentence
+    (["NI number?", "7 1 4 4 0 2 B.", "There should be letters first.", "Oh, Y Z."], "NUMBER", "Y Z"),
+    (["N P seven one four four oh B.", "That's only five numbers."], "NINO", "N P seven one four four oh B"),
 ])
 def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
     found = labels_in(redactor, *texts)
@@ -340,7 +348,15 @@ def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
      ["Astra", "Corsa", "UC", "Tenner"]),
     (["My worker's at We Are With You.", "Okay. Are you still on the script?"], ["Okay. Are you"]),
     (["I, I, I, I don't know, to be honest."], ["I, I, I, I don't"]),
+    (["Payslips? He gives me cash.", "She does the rota at the hostel."], ["Payslips?", "the rota"]),
+    (["I'll send it to you at gmail.com."], ["you at gmail.com"]),
 ])
 def test_car_models_benefits_and_common_words_stay(redactor, texts, kept):
     result = " ".join(redactor.redact(texts).texts)
     assert all(k in result for k in kept), result
+
+
+def test_a_read_back_leaves_no_digits_after_a_joined_account_number(redactor):
+    # The account number took the read-back's first group; the rest of the read-back is still that number's.
+    result = shown(redactor, "Sort code 40 11 62", "40-11-62.", "Account number 51207734.")
+    assert not any(d in result for d in ("11", "62", "512")), result

@@ -166,7 +166,7 @@ def _resolve(spans: list[Span]) -> list[Span]:
         clash = [a for a in accepted if a.start < s.end and s.start < a.end]
         if not clash:
             accepted.append(s)
-        elif all(a.label == s.label for a in clash) and s.label not in STRUCTURED:
+        elif all(a.label == s.label for a in clash):
             for a in clash:
                 accepted.remove(a)
             accepted.append(Span(min([s.start] + [a.start for a in clash]), max([s.end] + [a.end for a in clash]),

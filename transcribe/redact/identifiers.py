@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from .spans import Document, Span
-from .spoken import CodeRun
+from .spoken import DIGIT_WORDS, TEENS, TENS, CodeRun
 
 _CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
@@ -140,15 +140,25 @@ def find_identifiers(doc: Document) -> list[Span]:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _TLD_WORDS = r"(?:com|co|uk|org|net|gov|nhs|ac|me|io|info|biz|ie|scot|wales|eu)"
-# "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com"
+# Number words ("or", "all", "owe" only read as "oh" between digits elsewhere, so not here).
+_NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in ("or", "all", "owe")), *TEENS, *TENS, "double",
+                         "treble", "triple", "hundred"])
+# "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com"
 _SPOKEN_EMAIL = re.compile(
-    r"\b(?:[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+))*)\s+at\s+"
-    r"[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS + r")*\b", re.I)
+    r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
+    + _NUMBER_WORD + r"))*)\s+at\s+"
+    r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD_WORDS + r"|"
+    r"[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS + r")*)\b", re.I)
+
+# "send it to you at gmail dot com": a pronoun before "at" is no mailbox name.
+_NOT_A_MAILBOX = frozenset("you me him her us them it that this one".split())
 
 
 def find_emails(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "EMAIL", "format") for m in _EMAIL.finditer(text)]
     for m in _SPOKEN_EMAIL.finditer(text):
+        if m.group().split()[0].lower() in _NOT_A_MAILBOX:
+            continue
         if not any(s.start < m.end() and m.start() < s.end for s in spans):
             spans.append(Span(m.start(), m.end(), "EMAIL", "spoken"))
     return spans

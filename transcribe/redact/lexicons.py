@@ -26,7 +26,7 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |iapt|gp|the gp|hmpps|mappa|marac|idva|uk|england|britain|great britain|english|british|god|christmas|easter
 |monday|tuesday|wednesday|thursday|friday|saturday|sunday|covid|google|facebook|whatsapp|instagram|snapchat
 |tiktok|youtube|netflix|xbox|playstation|iphone|android|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
-|speaker|ssp|cscs|dbs|ged|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
+|speaker|ssp|cscs|dbs|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
 |ni|ni number|national insurance|email|e-mail|postcode|address|phone|mobile|number|crn|pnc|cro|nhs number
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
 |am|pm|a.m.|p.m.|gmt|bst|uc|ete|oasys|delius|nomis|mr|mrs|ms|miss|mx|dr|tenner|fiver|quid|grand|ap|v5|v5c

@@ -103,10 +103,14 @@ _SPELL_AFTER = re.compile(r"[\s,.]*(?:that's\s+how\s+you\s+spell|like\s+it\s+sou
 _FLAT = re.compile(r"\b(?i:flat|apartment)\s+(?:number\s+)?\d{1,4}[a-z]?\b")
 # Below this word frequency a capitalised word is a proper noun whatever its place in the sentence
 # ("Gaz", "Weetabix", "Anawim"; "Hope" and "Will" are far above it).
-RARE_ZIPF = 2.8
+RARE_ZIPF = 3.0
+# Rarer still, a capitalised word at a sentence start is a proper noun even when spaCy does not say so
+# ("Tommo and big Gaz", "Wattsy from your surname?").
+_UNHEARD_OF_ZIPF = 2.0
 # A given name written in lower case by the recogniser ("ask shannon", "ellie's moved") is taken when spaCy
-# reads it as a proper noun and it is not an everyday word.
+# reads it as a proper noun and it is not an everyday word, or whatever spaCy says when it is rare as a word.
 _LOWERCASE_NAME_ZIPF = 4.0
+_LOWERCASE_RARE_NAME_ZIPF = 3.0
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outside|towards|over\s+in|up\s+in|"
                                 r"down\s+in|the)\s+$", re.I)
@@ -220,8 +224,8 @@ def find_bent_places(text: str) -> list[Span]:
 
 
 def _plural_of_word(lower: str) -> bool:
-    """ "payslips", "driveways": rarer than the word they are the plural of."""
-    return lower.endswith("s") and is_common_word(lower[:-1]) or zipf(lower[:-1]) >= 3.5
+    """ "payslips", "driveways": the plural of a known word."""
+    return lower.endswith("s") and zipf(lower[:-1]) >= 1.0
 
 
 def find_people_and_places(text: str) -> list[Span]:
@@ -285,8 +289,9 @@ def find_people_and_places(text: str) -> list[Span]:
         if lower in _CLOCK_WORDS and _CLOCK_AFTER.match(text, token.idx + len(word)):
             continue  # "Quarter past 2" is a time, not the village of Quarter
         if word[:1].isupper() and not word.isupper() and len(word) >= 3 and lower not in WEEKDAYS \
-                and token.pos_ in ("PROPN", "NOUN") and zipf(word) < RARE_ZIPF \
-                and not (_at_sentence_start(text, token.idx) and (token.pos_ != "PROPN" or _plural_of_word(lower))):
+                and (token.pos_ in ("PROPN", "NOUN") or zipf(word) < _UNHEARD_OF_ZIPF) and zipf(word) < RARE_ZIPF \
+                and not (_at_sentence_start(text, token.idx) and (_plural_of_word(lower) or (
+                    zipf(word) >= _UNHEARD_OF_ZIPF and token.pos_ != "PROPN"))):
             # A proper noun no list knows ("Gaz on nights", "Smudge?"): a place after a place word.
             place = lower in towns or _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
             add(Span(token.idx, token.idx + len(word), "LOCATION" if place else "PERSON", "rare word"))
@@ -296,8 +301,9 @@ def find_people_and_places(text: str) -> list[Span]:
             add(Span(token.idx, token.idx + len(word), "LOCATION",
                      "place+preposition" if _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
                      else "gazetteer"))
-        elif lower in names and word.islower() and len(word) >= 3 and token.pos_ == "PROPN" \
-                and zipf(word) < _LOWERCASE_NAME_ZIPF:
+        elif lower in names and word.islower() and len(word) >= 3 and (
+                zipf(word) < _LOWERCASE_RARE_NAME_ZIPF and (token.i == 0 or token.nbor(-1).pos_ != "DET")
+                or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF):
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
             end = token.idx + len(word)

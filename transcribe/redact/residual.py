@@ -30,6 +30,7 @@ MIN_ID_DIGITS = 4  # with letters among them
 MAX_JOINED_LINES = 3  # a number may continue this many utterances on
 MAX_FILLER_WORDS = 6  # words (not code) allowed between two pieces of one number
 FRAGMENT_WINDOW = 6  # utterances either side searched for pieces of an identifier found
+NEXT_TO = 2  # letters said alone this close to an identifier belong to it even when it does not hold them
 # Shapes one character away from a catalogue format (checked on the compact form, '/' kept).
 _NEAR = [
     ("NINO", re.compile(r"[A-Z]{2,3}\d{5,7}[A-D]?")),
@@ -176,7 +177,8 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
     text = doc.text
     spans: list[Span] = []
     # Ordinals and clock times are never part of an identifier ("the 9th, 11:15").
-    blocked = taken + [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b",
+    # Letters a fragment took ("S E" of "S E nine one four six oh D") do not cut the stretch they start.
+    blocked = [s for s in taken if s.detector != "fragment"] + [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b",
                                                                          text, re.I)]
     for group in join_pieces(text, doc.runs):
         run = merged(group)
@@ -232,39 +234,50 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
         return []
     spans = []
     for run in doc.runs:
-        for line, start, end, chars in _per_utterance(doc, run):
+        for line, start, end, chars in _per_utterance(doc, run, found):
             chars = chars.replace("/", "")
             if len(chars) < 3 or _digits(chars) < 2:
                 continue
             for where, compact, label in values:
                 if abs(where - line) <= FRAGMENT_WINDOW and chars in compact:
-                    if not any(s.start < end and start < s.end for s in found):
-                        spans.append(Span(start, end, label, "fragment"))
+                    spans.append(Span(start, end, label, "fragment"))
                     break
     # Letters alone: two or three capitals ("it starts P H...") inside an identifier found nearby, or an
     # utterance that is only letters ("W.", "bee double you.").
-    letter_pieces = [(m.start(), m.end(), re.sub(r"[^A-Z]", "", m.group()))
+    # The flag: two or more letters said one by one (not a word such as "OK").
+    letter_pieces = [(m.start(), m.end(), re.sub(r"[^A-Z]", "", m.group()), True)
                      for m in _LETTER_PIECE.finditer(text) if len(m.group()) > 1]
     for line, utterance in enumerate(doc.texts):
         said = utterance.strip(" .,!?…-")
         letters = read_letters(said) if len(said) < 20 else ""
         if 1 <= len(letters) <= 3:
             start = doc.starts[line] + utterance.index(said)
-            letter_pieces.append((start, start + len(said), letters))
-    for start, end, letters in letter_pieces:
+            one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters)
+            letter_pieces.append((start, start + len(said), letters, one_by_one))
+    for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
-            if abs(where - line) <= FRAGMENT_WINDOW and letters in compact:
+            # Inside an identifier said nearby, or said alone next to one (a correction: "there's two letters
+            # at the front" "Oh yeah, P H").
+            if abs(where - line) <= FRAGMENT_WINDOW and letters in compact or (
+                    one_by_one and abs(where - line) <= NEXT_TO):
                 if not any(s.start < end and start < s.end for s in found):
                     spans.append(Span(start, end, label, "fragment"))
                 break
     return spans
 
 
-def _per_utterance(doc: Document, run: CodeRun) -> list[tuple[int, int, int, str]]:
-    """The run cut at utterance breaks: (utterance, start, end, compact characters) per piece."""
-    parts: dict[int, list[int]] = {}
+def _per_utterance(doc: Document, run: CodeRun, found: list[Span]) -> list[tuple[int, int, int, str]]:
+    """The run cut at utterance breaks and at tokens already found ("20-45-77" after an account number
+    took its "20"): (utterance, start, end, compact characters) per piece."""
+    parts: list[tuple[int, list[int]]] = []
     for i, token in enumerate(run.tokens):
-        parts.setdefault(doc.locate(token.start)[0], []).append(i)
+        if any(s.start < token.end and token.start < s.end for s in found):
+            parts.append((-1, []))
+            continue
+        line = doc.locate(token.start)[0]
+        if not parts or parts[-1][0] != line:
+            parts.append((line, []))
+        parts[-1][1].append(i)
     return [(line, run.tokens[ix[0]].start, run.tokens[ix[-1]].end, "".join(_chars_of(run, i) for i in ix))
-            for line, ix in parts.items()]
+            for line, ix in parts if ix]
