@@ -8,10 +8,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EVAL_DIR ?= ../shared/eval
 OUT ?= out
+# `make bench` / `make bench-long`: recording lengths (minutes) run through the pipeline and the naive baseline,
+# lengths run through the pipeline only (memory), and where the assembled recordings are cached.
+MINUTES ?= 10 30 60
+RSS_MINUTES ?= 120
+LONG_DIR ?= build/long
+LONG_ARGS = --eval-dir $(EVAL_DIR) --out-dir $(LONG_DIR) --minutes $(MINUTES) --rss-minutes $(RSS_MINUTES) \
+	$(if $(MODEL),--model $(MODEL))
 # pip takes the CPU build of torch 2.13.0 from this machine's wheel store; a bare `torch` would pull CUDA.
 TORCH := torch==2.13.0
 
-.PHONY: setup models run test bench bench-redact bench-summary bench-risk bench-risk-classifier bench-actions bench-service bench-web screenshots up lint clean
+.PHONY: setup models run test bench bench-long bench-redact bench-summary bench-risk bench-risk-classifier bench-actions bench-service bench-web screenshots up lint clean
 
 setup: $(STAMP) models
 
@@ -36,8 +43,11 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-bench: setup
-	$(BIN)/transcribe bench --eval-dir $(EVAL_DIR)
+bench: setup  # the short set (`transcribe bench`), then bench-long; rewrites docs/PERFORMANCE.md and docs/performance.png
+	$(BIN)/python -m benchmarks.bench_long --short $(LONG_ARGS)
+
+bench-long: setup  # long recordings only (assembled from EVAL_DIR into LONG_DIR); MINUTES="1 2" RSS_MINUTES=3 for a quick check
+	$(BIN)/python -m benchmarks.bench_long $(LONG_ARGS)
 
 bench-redact: setup
 	$(BIN)/python benchmarks/bench_redact.py $(EVAL_DIR)/pii

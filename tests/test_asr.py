@@ -1,9 +1,10 @@
-"""Speech recognition guard against Whisper's repetition loops, on real decoding."""
+"""Speech recognition guards against Whisper's repetition loops and skipped speech, on real decoding."""
 
 import numpy as np
-from conftest import DATA
+from conftest import DATA, SAMPLES
 from faster_whisper.transcribe import Segment, get_compression_ratio
 
+from transcribe.asr import find_holes
 from transcribe.audio import decode_audio
 from transcribe.records import Audio
 
@@ -31,3 +32,23 @@ def test_a_looping_chunk_decoded_again_keeps_every_utterance_at_recording_time(p
     assert text.count("wednesday") <= 2 and "take care of yourself" in text
     words = [w for p in pieces for w in p.words]
     assert 2.0 <= words[0].start and words[-1].end <= audio.duration_s + 0.1
+
+
+def test_holes_are_speech_no_word_touches():
+    speech = [(0.0, 10.0), (12.0, 13.0)]
+    words = [(0.5, 0.9), (1.0, 1.4), (6.0, 6.5)]
+    # 1.6-5.8 s and 6.7-10 s hold no word (0.2 s of slack on each word); 12-13 s is too short to count.
+    holes = find_holes(speech, words, min_s=1.5)
+    assert [round(t, 3) for hole in holes for t in hole] == [1.6, 5.8, 6.7, 10.0]
+    assert find_holes(speech, [(0.0, 10.0)], min_s=1.5) == []
+
+
+def test_speech_after_a_read_sentence_is_not_lost(pipeline):
+    """Batched decoding put the JFK sentence and the meeting after it in one 30 s window and stopped after the
+    sentence, dropping about 45 of the meeting's 62 words; the stretch without words is decoded again."""
+    jfk, meeting = decode_audio(DATA / "jfk.wav"), decode_audio(SAMPLES / "ami_ES2003a_0000-0030.wav")
+    gap = np.zeros(int(0.8 * jfk.sample_rate), np.float32)
+    audio = Audio(np.concatenate([jfk.samples, gap, meeting.samples]), jfk.sample_rate)
+    result = pipeline.recogniser.transcribe(audio)
+    meeting_words = [w for s in result.segments for w in s.words if w.start >= jfk.duration_s + 0.8]
+    assert len(meeting_words) >= 40, [w.word for w in meeting_words]

@@ -17,6 +17,11 @@ from .spelling import british
 logger = logging.getLogger(__name__)
 
 LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
+# Batched decoding has no fallback and sometimes skips a sentence of a 30 s chunk. Speech the VAD heard with
+# no recognised word for this long is decoded again, alone and sequentially (see ``find_holes``).
+HOLE_S = 1.5
+_WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
+HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 
 
 @dataclass
@@ -47,6 +52,46 @@ def _vad_parameters(opts: AsrOptions, batched: bool) -> dict:
         # faster-whisper's batched defaults: chunks of at most 30 s, split at 160 ms pauses.
         params.update(max_speech_duration_s=30, min_silence_duration_ms=160)
     return params
+
+
+def _word(w, spell: Callable[[str], str]) -> Word:
+    """Our word from one of faster-whisper's."""
+    return Word(start=round(w.start, 3), end=round(w.end, 3), word=spell(w.word.strip()),
+                probability=round(w.probability, 4))
+
+
+def find_holes(speech: list[tuple[float, float]], words: list[tuple[float, float]],
+               min_s: float = HOLE_S) -> list[tuple[float, float]]:
+    """Stretches of ``speech`` (start, end seconds) at least ``min_s`` long that no word (start, end) touches."""
+    words = sorted(words)
+    holes = []
+    i = 0
+    for start, end in sorted(speech):
+        cursor = start
+        while i < len(words) and words[i][1] + _WORD_SLACK_S < start:
+            i += 1
+        j = i
+        while j < len(words) and words[j][0] - _WORD_SLACK_S < end:
+            w_start, w_end = words[j][0] - _WORD_SLACK_S, words[j][1] + _WORD_SLACK_S
+            if w_start - cursor >= min_s:
+                holes.append((cursor, w_start))
+            cursor = max(cursor, w_end)
+            j += 1
+        if end - cursor >= min_s:
+            holes.append((cursor, end))
+    return holes
+
+
+def _windows(holes: list[tuple[float, float]], pad_s: float, max_s: float, duration_s: float) -> list[tuple[float, float]]:
+    """Holes padded and merged into decoding windows of at most ``max_s`` seconds."""
+    windows: list[list[float]] = []
+    for start, end in holes:
+        start, end = max(0.0, start - pad_s), min(duration_s, end + pad_s)
+        if windows and start <= windows[-1][1] and end - windows[-1][0] <= max_s:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, min(end, start + max_s)])
+    return [(a, b) for a, b in windows]
 
 
 class Recogniser:
@@ -93,7 +138,7 @@ class Recogniser:
     def _redecode(self, audio: Audio, start: float, end: float) -> list:
         """Decode ``start``-``end`` s again, sequentially, with Whisper's temperature fallback; times are the
         recording's."""
-        logger.info("re-decoding a repeating chunk at %.1f-%.1f s", start, end)
+        logger.info("re-decoding %.1f-%.1f s", start, end)
         clip = audio.samples[int(start * audio.sample_rate):int(end * audio.sample_rate)]
         options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
         pieces = list(self.model.transcribe(clip, **options)[0])
@@ -102,6 +147,37 @@ class Recogniser:
             for w in piece.words or []:
                 w.start, w.end = w.start + start, w.end + start
         return pieces
+
+    def _fill_holes(self, audio: Audio, segments: list[AsrSegment], spell: Callable[[str], str]) -> list[AsrSegment]:
+        """Decode again the speech batched decoding returned no words for; add the words found there."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        rate = audio.sample_rate
+        # Quieter speech than the decoder was given counts too: the person across the desk.
+        vad = VadOptions(**{**_vad_parameters(self.options, batched=True),
+                            "threshold": min(self.options.vad_threshold, HOLE_VAD_THRESHOLD)})
+        speech = [(t["start"] / rate, t["end"] / rate) for t in get_speech_timestamps(audio.samples, vad)]
+        holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
+        if not holes:
+            return segments
+        # Each hole decoded in a window of its own (all in one batch): a window that starts at the skipped
+        # speech no longer stops after what came before it.
+        windows = _windows(holes, pad_s=1.0, max_s=30.0, duration_s=audio.duration_s)
+        options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
+        pieces, _ = self.batched.transcribe(audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows],
+                                            batch_size=self.options.batch_size, **options)
+        added = []
+        for piece in pieces:
+            if piece.no_speech_prob > 0.6 or piece.avg_logprob < -1.0 or piece.compression_ratio > LOOP_COMPRESSION_RATIO:
+                continue  # Whisper's own thresholds for silence, guessing and loops, each enough alone here
+            new = [_word(w, spell) for w in (piece.words or [])
+                   if w.word.strip() and any(a <= (w.start + w.end) / 2 <= b for a, b in holes)]
+            if new:
+                added.append(AsrSegment(start=new[0].start, end=new[-1].end, text=" ".join(w.word for w in new),
+                                        words=new))
+        logger.info("%d stretches of speech without words decoded again: %d words added", len(holes),
+                    sum(len(a.words) for a in added))
+        return sorted(segments + added, key=lambda seg: seg.start)
 
     @property
     def name(self) -> str:
@@ -135,14 +211,14 @@ class Recogniser:
             spell = british if opts.british_spelling and info.language == "en" else str
             for seg in segments:
                 for piece in self._redecode(audio, seg.start, seg.end) if self._is_loop(seg) else [seg]:
-                    words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=spell(w.word.strip()),
-                                  probability=round(w.probability, 4))
-                             for w in (piece.words or []) if w.word.strip()]
+                    words = [_word(w, spell) for w in (piece.words or []) if w.word.strip()]
                     if words:
                         result.append(AsrSegment(start=round(piece.start, 3), end=round(piece.end, 3),
                                                  text=spell(piece.text.strip()), words=words))
                 if progress:
                     progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
+            if self.batched is not None:
+                result = self._fill_holes(audio, result, spell)
         except (RuntimeError, ValueError) as e:
             raise AsrError(f"speech recognition failed: {e}") from e
         if progress:
