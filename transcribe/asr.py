@@ -22,6 +22,9 @@ LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
 HOLE_S = 1.5
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
+# faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
+# windows of this many seconds its memory stays flat however long the recording.
+VAD_WINDOW_S = 300
 
 
 @dataclass
@@ -52,6 +55,26 @@ def _vad_parameters(opts: AsrOptions, batched: bool) -> dict:
         # faster-whisper's batched defaults: chunks of at most 30 s, split at 160 ms pauses.
         params.update(max_speech_duration_s=30, min_silence_duration_ms=160)
     return params
+
+
+def speech_timestamps(audio, vad_options=None, sampling_rate: int = 16000, **kwargs) -> list[dict]:
+    """faster-whisper's ``get_speech_timestamps`` (sample offsets), run window by window."""
+    from faster_whisper import vad
+
+    step = VAD_WINDOW_S * sampling_rate
+    found = []
+    for lo in range(0, len(audio), step):
+        for t in vad.get_speech_timestamps(audio[lo:lo + step], vad_options, sampling_rate, **kwargs):
+            found.append({"start": t["start"] + lo, "end": t["end"] + lo})
+    return found
+
+
+def _use_windowed_vad() -> None:
+    """Make faster-whisper's own VAD calls (batched and sequential decoding) go through
+    :func:`speech_timestamps`."""
+    import faster_whisper.transcribe
+
+    faster_whisper.transcribe.get_speech_timestamps = speech_timestamps
 
 
 def _word(w, spell: Callable[[str], str]) -> Word:
@@ -99,6 +122,7 @@ class Recogniser:
 
     def __init__(self, model_root: Path, options: AsrOptions | None = None):
         from faster_whisper import BatchedInferencePipeline, WhisperModel
+        _use_windowed_vad()
 
         self.options = opts = options or AsrOptions()
         self.model_dir = resolve_model_dir(model_root, opts.model, "speech recognition")
@@ -150,13 +174,13 @@ class Recogniser:
 
     def _fill_holes(self, audio: Audio, segments: list[AsrSegment], spell: Callable[[str], str]) -> list[AsrSegment]:
         """Decode again the speech batched decoding returned no words for; add the words found there."""
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
+        from faster_whisper.vad import VadOptions
 
         rate = audio.sample_rate
         # Quieter speech than the decoder was given counts too: the person across the desk.
         vad = VadOptions(**{**_vad_parameters(self.options, batched=True),
                             "threshold": min(self.options.vad_threshold, HOLE_VAD_THRESHOLD)})
-        speech = [(t["start"] / rate, t["end"] / rate) for t in get_speech_timestamps(audio.samples, vad)]
+        speech = [(t["start"] / rate, t["end"] / rate) for t in speech_timestamps(audio.samples, vad)]
         holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
         if not holes:
             return segments
