@@ -23,8 +23,8 @@ LINES = [("SPEAKER_00", "Morning Kacper, how have you been since I last saw you?
          ("SPEAKER_01", "Not bad. I moved in with my sister in Leeds last week."),
          ("SPEAKER_00", "Good. Bring your tenancy letter next time please."),
          ("SPEAKER_02", "I will. I also started at Pennine Fencing on Monday."),
-         ("SPEAKER_00", "Well done. Are you still seeing your mate smiler from the hostel?"),
-         ("SPEAKER_01", "No. Smiler moved away, and I have not seen smiler since.")]
+         ("SPEAKER_00", "Well done. Are you still seeing your mate chopper from the hostel?"),
+         ("SPEAKER_01", "No. Chopper moved away, and I have not seen chopper since.")]
 
 
 def _recognised() -> Recognised:
@@ -46,7 +46,7 @@ def _said(transcript) -> str:
 
 def test_corrections_parse_from_their_json_and_bad_ones_are_refused():
     for correction in (Relabel("SPEAKER_00", "officer", "Jo Walsh"), Merge("SPEAKER_02", "SPEAKER_01"),
-                       Redact("Smiler"), EditPoint("review", "was", "now"), Checked("jwalsh", "2026-12-02")):
+                       Redact("Chopper"), EditPoint("review", "was", "now"), Checked("jwalsh", "2026-12-02")):
         assert parse(to_json(correction)) == correction
     for bad in ({"kind": "rewrite"}, {"kind": "redact"}, {"kind": "redact", "term": "x"},
                 {"kind": "redact", "term": "Leeds", "colour": "red"}, {"kind": "relabel", "speaker": "S", "role": "boss"},
@@ -58,12 +58,12 @@ def test_corrections_parse_from_their_json_and_bad_ones_are_refused():
 
 def test_a_redaction_applies_to_every_mention_and_an_undone_one_is_shown_again(pipeline):
     before = pipeline.prepare(_recognised())
-    assert "Leeds" not in _said(before) and _said(before).lower().count("smiler") == 3  # a nickname: not caught
-    after = revise(pipeline, _recognised(), [Redact("Smiler"), Unredact("Leeds")])
+    assert "Leeds" not in _said(before) and _said(before).lower().count("chopper") == 3  # a nickname: not caught
+    after = revise(pipeline, _recognised(), [Redact("Chopper"), Unredact("Leeds")])
     said = _said(after)
-    assert "smiler" not in said.lower() and "Leeds" in said and "Kacper" not in said  # other names stay redacted
+    assert "chopper" not in said.lower() and "Leeds" in said and "Kacper" not in said  # other names stay redacted
     placeholders = {r.placeholder for r in after.redactions
-                    if after.segments[r.segment].text[r.start:r.end].lower() == "smiler"}
+                    if after.segments[r.segment].text[r.start:r.end].lower() == "chopper"}
     assert len(placeholders) == 1  # every mention, whatever its case, under one placeholder
     # The last word on a term wins: redacted, kept, redacted again.
     again = revise(pipeline, _recognised(), [Redact("Leeds"), Unredact("Leeds"), Redact("Leeds")])
@@ -108,8 +108,8 @@ def test_note_edits_apply_by_the_text_they_change_and_a_stale_one_is_reported(pi
 def test_documents_are_drafts_until_the_officer_checks_and_again_after_a_later_change(pipeline, tmp_path):
     from transcribe.publish import write_outputs
 
-    checked = [Redact("Smiler"), Checked("jwalsh", "2026-12-02T10:00:00+00:00")]
-    for name, corrections, draft in (("draft", [Redact("Smiler")], True), ("checked", checked, False),
+    checked = [Redact("Chopper"), Checked("jwalsh", "2026-12-02T10:00:00+00:00")]
+    for name, corrections, draft in (("draft", [Redact("Chopper")], True), ("checked", checked, False),
                                      ("changed", [*checked, Redact("tenancy letter")], True)):
         transcript = revise(pipeline, _recognised(), corrections)
         assert (transcript.review.checked_by is None) == draft
@@ -117,4 +117,4 @@ def test_documents_are_drafts_until_the_officer_checks_and_again_after_a_later_c
         for document in ("transcript.docx", "summary.docx"):
             text = docx_text((outputs.directory / document).read_bytes())
             assert ("DRAFT" in text) == draft, (name, document)
-            assert "smiler" not in text.lower()
+            assert "chopper" not in text.lower()
