@@ -52,3 +52,22 @@ def test_speech_after_a_read_sentence_is_not_lost(pipeline):
     result = pipeline.recogniser.transcribe(audio)
     meeting_words = [w for s in result.segments for w in s.words if w.start >= jfk.duration_s + 0.8]
     assert len(meeting_words) >= 40, [w.word for w in meeting_words]
+
+
+def test_the_vad_read_in_windows_finds_the_same_speech(monkeypatch):
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    import transcribe.asr as asr
+
+    audio = decode_audio(DATA / "jfk.wav")
+    options = VadOptions(threshold=0.3, min_silence_duration_ms=160)
+    whole = get_speech_timestamps(audio.samples, options)
+    monkeypatch.setattr(asr, "VAD_WINDOW_S", 3)  # four windows over 11 s
+    windowed = asr.speech_timestamps(audio.samples, options)
+    assert all(a["end"] <= b["start"] for a, b in zip(windowed, windowed[1:], strict=False))  # in order, at recording offsets
+
+    def seconds(found):
+        return sum(t["end"] - t["start"] for t in found) / audio.sample_rate
+
+    assert abs(seconds(windowed) - seconds(whole)) < 0.1 * seconds(whole)
+    assert windowed[-1]["end"] > 9 * audio.sample_rate  # the last window's speech is placed at its own time
