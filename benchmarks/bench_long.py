@@ -210,10 +210,6 @@ def _options_summary(options) -> dict:
 
 
 # -- the report ---------------------------------------------------------------------------------------------------
-def _n(value, pattern: str = "{:.3f}") -> str:
-    return "-" if value is None else pattern.format(value)
-
-
 def _ratio(a, b) -> str:
     return "-" if not a or not b else f"{a / b:.2f}x"
 
@@ -271,7 +267,7 @@ def report(results: dict, plot_name: str | None) -> str:
         *_table(["", ""], [
             ["platform", m["platform"]],
             ["CPU", f"{m['cpu']}, {m['cpu_count']} logical CPUs ({m['cpus_usable']} usable)"],
-            ["memory", _n(m["memory_gb"], "{:.1f} GiB")],
+            ["memory", _fmt(m["memory_gb"], "{:.1f} GiB")],
             ["load average (1/5/15 min) at start, at end",
              f"{_loads(results.get('load_average_start'))}; {_loads(results.get('load_average_end'))} (anything "
              f"well above 0 at the start means other work shared the {m['cpus_usable']} CPUs)"],
@@ -293,9 +289,9 @@ def report(results: dict, plot_name: str | None) -> str:
     for e in lengths:
         p, n = e["pipeline"], e.get("naive")
         rows.append([f"{e['minutes']:g} min", f"{p['rtf']:.1f}x", _verdict(p["rtf"] >= TARGET_RTF),
-                     f"{_n(p['wer'])} vs {_n(n and n['wer'])}",
+                     f"{_fmt(p['wer'])} vs {_fmt(n and n['wer'])}",
                      _verdict(None if not n or p["wer"] is None else p["wer"] <= n["wer"]),
-                     f"{_n(p['der'])} vs {_n(n and n['der'])}",
+                     f"{_fmt(p['der'])} vs {_fmt(n and n['der'])}",
                      _verdict(None if not n or p["der"] is None else p["der"] <= n["der"])])
     out += ["## Targets (issue 15)", "",
             *_table(["recording", "whole pipeline RTF", f">= {TARGET_RTF:g}x", "WER ours vs naive", "no worse",
@@ -322,7 +318,7 @@ def report(results: dict, plot_name: str | None) -> str:
     for e in compared:
         p, n = e["pipeline"], e.get("naive")
         rows.append([f"{e['minutes']:g} min", f"{e['audio_s']:.0f}", f"{p['wall_s']:.0f}", f"{p['rtf']:.1f}x",
-                     _n(n and n["wall_s"], "{:.0f}"), _n(n and n["rtf"], "{:.1f}x"), _ratio(p["rtf"], n and n["rtf"])])
+                     _fmt(n and n["wall_s"], "{:.0f}"), _fmt(n and n["rtf"], "{:.1f}x"), _ratio(p["rtf"], n and n["rtf"])])
     out += ["## Speed", "", "Real-time factor (RTF) = audio seconds / wall seconds; higher is faster.", "",
             *_table(["recording", "audio s", "ours wall s", "ours RTF", "naive wall s", "naive RTF",
                      "ours / naive"], rows)]
@@ -352,12 +348,12 @@ def report(results: dict, plot_name: str | None) -> str:
     rows = []
     for e in lengths:
         p, n = e["pipeline"], e.get("naive")
-        rows.append([f"{e['minutes']:g} min", _n(p["ref_words"], "{:,}"), _wer_cell(p), _wer_cell(n),
+        rows.append([f"{e['minutes']:g} min", _fmt(p["ref_words"], "{:,}"), _wer_cell(p), _wer_cell(n),
                      f"{p['missed_speech_s']:.0f} s ({p['missed_speech_share']:.0%})",
                      "-" if not n else f"{n['missed_speech_s']:.0f} s ({n['missed_speech_share']:.0%})",
-                     f"{_n(p['der'])} / {_n(p['der_collar'])}",
-                     f"{_n(n and n['der'])} / {_n(n and n['der_collar'])}",
-                     f"{p['speakers_ref']} / {p['speakers_hyp']} / {_n(n and n['speakers_hyp'], '{}')}"])
+                     f"{_fmt(p['der'])} / {_fmt(p['der_collar'])}",
+                     f"{_fmt(n and n['der'])} / {_fmt(n and n['der_collar'])}",
+                     f"{p['speakers_ref']} / {p['speakers_hyp']} / {_fmt(n and n['speakers_hyp'], '{}')}"])
     out += ["## Accuracy", "",
             "WER on Whisper-normalised text (all errors / reference words), with the substitutions, deletions "
             "and insertions behind it; DER without collar / with a 0.25 s collar. *Speech with no words*: "
@@ -376,9 +372,9 @@ def report(results: dict, plot_name: str | None) -> str:
     rows = []
     for e in lengths:
         p, n = e["pipeline"], e.get("naive")
-        rows.append([f"{e['minutes']:g} min", f"{p['peak_rss_mb']:,.0f}", _n(p.get("rss_after_load_mb"), "{:,.0f}"),
+        rows.append([f"{e['minutes']:g} min", f"{p['peak_rss_mb']:,.0f}", _fmt(p.get("rss_after_load_mb"), "{:,.0f}"),
                      f"{p['load_s']:.1f}",
-                     _n(n and n["peak_rss_mb"], "{:,.0f}"), _n(n and n["load_s"], "{:.1f}")])
+                     _fmt(n and n["peak_rss_mb"], "{:,.0f}"), _fmt(n and n["load_s"], "{:.1f}")])
     out += ["## Memory and model loading", "",
             "Peak resident memory (`ru_maxrss`) of the process that ran that one recording, and its resident "
             "memory right after loading the models (the ffmpeg decoder is a separate process, not counted; it "
@@ -405,8 +401,8 @@ def report(results: dict, plot_name: str | None) -> str:
         for key, v in s.items():
             if v.get("items"):
                 rows.append([key, str(v["items"]), f"{v['audio_s']:.0f}", f"{v['rtf']:.1f}x",
-                             _n(v.get("pooled_wer")), f"{v.get('deletions', 0):,} / {v.get('ref_words', 0):,}",
-                             _n(v.get("mean_wer")), _n(v.get("mean_der")), f"{v['peak_rss_mb']:,.0f}"])
+                             _fmt(v.get("pooled_wer")), f"{v.get('deletions', 0):,} / {v.get('ref_words', 0):,}",
+                             _fmt(v.get("mean_wer")), _fmt(v.get("mean_der")), f"{v['peak_rss_mb']:,.0f}"])
         out += ["## Short evaluation set", "",
                 "Every clip of the evaluation set in one process (`transcribe bench`): pipeline, then the naive "
                 "baseline; peak RSS is that process's, after both.", "",

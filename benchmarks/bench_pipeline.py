@@ -156,14 +156,12 @@ def _load_naive(model_root: Path, options: PipelineOptions):
     pipeline) and pyannote's ``SpeakerDiarization`` with its defaults (1 s hop, one chunk at a time)."""
     from faster_whisper import WhisperModel
 
-    from transcribe.asr import resolve_ct2_device
+    from transcribe.asr import resolve_compute_type, resolve_ct2_device
     from transcribe.diarise import Diariser
     from transcribe.models import resolve_model_dir
 
     device = resolve_ct2_device(options.asr.device)
-    compute_type = options.asr.compute_type
-    if compute_type == "auto":
-        compute_type = "float16" if device == "cuda" else "int8"
+    compute_type = resolve_compute_type(device, options.asr.compute_type)
     whisper = WhisperModel(str(resolve_model_dir(model_root, options.asr.model, "asr")), device=device,
                            compute_type=compute_type, local_files_only=True)
     diariser = Diariser(model_root, DiariseOptions(segmentation_step=0.1, device=options.diarise.device))

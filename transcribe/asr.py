@@ -17,8 +17,8 @@ from .spelling import british
 logger = logging.getLogger(__name__)
 
 LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
-# Batched decoding has no fallback and sometimes skips a sentence of a 30 s chunk. Speech the VAD heard with
-# no recognised word for this long is decoded again, alone and sequentially (see ``find_holes``).
+# Batched decoding has no fallback and sometimes stops after the first sentence of a 30 s chunk. Speech the
+# VAD heard with no recognised word for this long is decoded again in a window of its own (see ``_fill_holes``).
 HOLE_S = 1.5
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
@@ -47,6 +47,13 @@ def resolve_ct2_device(device: str) -> str:
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}")
     return device
+
+
+def resolve_compute_type(device: str, compute_type: str) -> str:
+    """``auto`` becomes float16 on CUDA and int8 on CPU."""
+    if compute_type == "auto":
+        return "float16" if device == "cuda" else "int8"
+    return compute_type
 
 
 def _vad_parameters(opts: AsrOptions, batched: bool) -> dict:
@@ -130,9 +137,7 @@ class Recogniser:
             # Without it faster-whisper fetches the tokenizer from the hub.
             raise ModelError(f"{self.model_dir} has no tokenizer.json; it is not a complete faster-whisper model")
         self.device = resolve_ct2_device(opts.device)
-        compute_type = opts.compute_type
-        if compute_type == "auto":
-            compute_type = "float16" if self.device == "cuda" else "int8"
+        compute_type = resolve_compute_type(self.device, opts.compute_type)
         try:
             self.model = WhisperModel(str(self.model_dir), device=self.device, compute_type=compute_type,
                                       cpu_threads=opts.cpu_threads, local_files_only=True)

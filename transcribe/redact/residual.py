@@ -178,8 +178,8 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
     spans: list[Span] = []
     # Ordinals and clock times are never part of an identifier ("the 9th, 11:15").
     # Letters a fragment took ("S E" of "S E nine one four six oh D") do not cut the stretch they start.
-    blocked = [s for s in taken if s.detector != "fragment"] + [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b",
-                                                                         text, re.I)]
+    blocked = [s for s in taken if s.detector != "fragment"]
+    blocked += [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b", text, re.I)]
     for group in join_pieces(text, doc.runs):
         run = merged(group)
         label = whole_format(run.chars) if len(group) > 1 else None
