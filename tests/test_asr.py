@@ -4,7 +4,7 @@ import numpy as np
 from conftest import DATA, SAMPLES
 from faster_whisper.transcribe import Segment, get_compression_ratio
 
-from transcribe.asr import find_holes
+from transcribe.asr import _windows, find_holes
 from transcribe.audio import decode_audio
 from transcribe.records import Audio
 
@@ -41,6 +41,15 @@ def test_holes_are_speech_no_word_touches():
     holes = find_holes(speech, words, min_s=1.5)
     assert [round(t, 3) for hole in holes for t in hole] == [1.6, 5.8, 6.7, 10.0]
     assert find_holes(speech, [(0.0, 10.0)], min_s=1.5) == []
+
+
+def test_holes_become_decoding_windows_that_leave_none_out():
+    # Close holes share a window; a 70 s hole is cut into windows of at most 30 s that cover all of it.
+    windows = _windows([(10.0, 12.0), (13.0, 15.0), (100.0, 170.0)], pad_s=1.0, max_s=30.0, duration_s=200.0)
+    assert windows[0] == (9.0, 16.0)
+    assert all(b - a <= 30.0 for a, b in windows)
+    rest = windows[1:]
+    assert rest[0][0] == 99.0 and rest[-1][1] == 171.0 and all(a[1] == b[0] for a, b in zip(rest, rest[1:], strict=False))
 
 
 def test_speech_after_a_read_sentence_is_not_lost(pipeline):

@@ -113,14 +113,18 @@ def find_holes(speech: list[tuple[float, float]], words: list[tuple[float, float
 
 
 def _windows(holes: list[tuple[float, float]], pad_s: float, max_s: float, duration_s: float) -> list[tuple[float, float]]:
-    """Holes padded and merged into decoding windows of at most ``max_s`` seconds."""
+    """Holes padded and merged into decoding windows of at most ``max_s`` seconds; a longer hole is cut into
+    several windows, so none of it is left out."""
     windows: list[list[float]] = []
     for start, end in holes:
         start, end = max(0.0, start - pad_s), min(duration_s, end + pad_s)
         if windows and start <= windows[-1][1] and end - windows[-1][0] <= max_s:
             windows[-1][1] = max(windows[-1][1], end)
-        else:
-            windows.append([start, min(end, start + max_s)])
+            continue
+        while end - start > max_s:
+            windows.append([start, start + max_s])
+            start += max_s
+        windows.append([start, end])
     return [(a, b) for a, b in windows]
 
 
