@@ -4,7 +4,7 @@ import numpy as np
 from conftest import DATA, SAMPLES
 from faster_whisper.transcribe import Segment, get_compression_ratio
 
-from transcribe.asr import _windows, find_holes
+from transcribe.asr import _windows, find_holes, slice_bounds
 from transcribe.audio import decode_audio
 from transcribe.records import Audio
 
@@ -80,3 +80,28 @@ def test_the_vad_read_in_windows_finds_the_same_speech(monkeypatch):
 
     assert abs(seconds(windowed) - seconds(whole)) < 0.1 * seconds(whole)
     assert windowed[-1]["end"] > 9 * audio.sample_rate  # the last window's speech is placed at its own time
+
+
+def test_long_recordings_are_cut_into_slices_in_pauses():
+    speech = [(0.0, 50.0), (52.0, 58.0), (58.2, 95.0), (97.0, 130.0)]
+    # At most 60 s a slice, cut in the widest pause of the 20 s before the limit (50-52 s); then at 95-97 s.
+    assert slice_bounds(speech, 130.0, slice_s=60.0, search_s=20.0) == [(0.0, 51.0), (51.0, 96.0), (96.0, 130.0)]
+    # No pause near the limit: cut at the limit. A recording shorter than a slice is one slice.
+    assert slice_bounds([(0.0, 130.0)], 130.0, slice_s=60.0, search_s=20.0) == [(0.0, 60.0), (60.0, 120.0), (120.0, 130.0)]
+    assert slice_bounds(speech, 40.0, slice_s=60.0) == [(0.0, 40.0)]
+
+
+def test_a_recording_decoded_in_slices_keeps_its_words_at_recording_time(pipeline, monkeypatch):
+    import transcribe.asr as asr
+
+    jfk, meeting = decode_audio(DATA / "jfk.wav"), decode_audio(SAMPLES / "ami_ES2003a_0000-0030.wav")
+    gap = np.zeros(int(1.5 * jfk.sample_rate), np.float32)
+    audio = Audio(np.concatenate([meeting.samples, gap, jfk.samples, gap, meeting.samples]), jfk.sample_rate)
+    whole = [w for s in pipeline.recogniser.transcribe(audio).segments for w in s.words]
+    monkeypatch.setattr(asr, "SLICE_S", 20)  # four slices of about 20 s over 74 s
+    sliced = [w for s in pipeline.recogniser.transcribe(audio).segments for w in s.words]
+    assert all(a.start <= b.start for a, b in zip(sliced, sliced[1:], strict=False))
+    assert sliced[-1].end > audio.duration_s - 5 and sliced[0].start < 5
+    jfk_at = meeting.duration_s + 1.5
+    assert "country" in " ".join(w.word.lower() for w in sliced if jfk_at <= w.start <= jfk_at + jfk.duration_s)
+    assert abs(len(sliced) - len(whole)) <= 0.15 * len(whole), (len(sliced), len(whole))

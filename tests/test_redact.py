@@ -337,6 +337,21 @@ def test_bent_forms_do_not_turn_ordinary_talk_into_places(redactor, texts):
     (["Deano from the gym said I could."], "PERSON", "Deano"),  # unheard-of word opening a sentence
     (["NI number?", "7 1 4 4 0 2 B.", "There should be letters first.", "Oh, Y Z."], "NUMBER", "Y Z"),
     (["N P seven one four four oh B.", "That's only five numbers."], "NINO", "N P seven one four four oh B"),
+    # Sixth look: "so" for "oh" inside a number; the start of a number said in pieces around "Mm-hm"
+    (["Can you read me the case number?", "F, two so six,", "Yeah.", "four nine one."], "CRN", "F, two so six"),
+    (["Account number, hold on, eight one,", "Mm-hm.", "double three, oh two, five four.",
+      "Eight one double three oh two five four."], "BANK_ACCOUNT", "eight one"),
+    # a date of birth said in pieces around an interjection
+    (["What's your date of birth?", "Twenty-third,", "Go on.", "of the fourth, ninety-one."],
+     "DATE_OF_BIRTH", "Twenty-third,"),
+    (["What's your date of birth?", "Twenty-third,", "Go on.", "of the fourth, ninety-one."],
+     "DATE_OF_BIRTH", "of the fourth, ninety-one"),
+    (["It was PC Haworth that nicked me."], "PERSON", "Haworth"),  # police ranks are titles
+    (["My sister and her boy, Kenzie."], "PERSON", "Kenzie"),
+    (["tariq, my mate from the gym."], "PERSON", "tariq"),  # lower case before who they are
+    (["She works behind the bar at the Plough and Harrow."], "LOCATION", "Plough and Harrow"),
+    (["Pick it up from Patel's Pharmacy."], "LOCATION", "Patel's Pharmacy"),
+    (["Still at Fernbank Close?", "Number forty-two, yeah."], "ADDRESS", "Number forty-two"),
 ])
 def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
     found = labels_in(redactor, *texts)
@@ -350,6 +365,9 @@ def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
     (["I, I, I, I don't know, to be honest."], ["I, I, I, I don't"]),
     (["Payslips? He gives me cash.", "She does the rota at the hostel."], ["Payslips?", "the rota"]),
     (["I'll send it to you at gmail.com."], ["you at gmail.com"]),
+    # the kind-of-place word of a venue names nothing elsewhere; a house number needs an address before it
+    (["Get it from Patel's Pharmacy.", "Does the pharmacy open Sundays?"], ["the pharmacy"]),
+    (["That's number two on the list.", "The Police and Crime Commissioner wrote."], ["number two", "Police and Crime"]),
 ])
 def test_car_models_benefits_and_common_words_stay(redactor, texts, kept):
     result = " ".join(redactor.redact(texts).texts)
@@ -360,3 +378,13 @@ def test_a_read_back_leaves_no_digits_after_a_joined_account_number(redactor):
     # The account number took the read-back's first group; the rest of the read-back is still that number's.
     result = shown(redactor, "Sort code 40 11 62", "40-11-62.", "Account number 51207734.")
     assert not any(d in result for d in ("11", "62", "512")), result
+
+
+@pytest.mark.parametrize("texts,names", [
+    (["Who runs the group now?", "Guy does. He has been clean ten years."], ["Guy"]),  # an everyday word as a name
+    (["Right. Who is your sponsor?", "Norm. Norman. Retired postman."], ["Norm", "Norman"]),
+    (["I hope so. To be frank it is hard.", "Will do. Mark my words.", "Reg is on the V5."], []),
+])
+def test_the_name_model_reads_names_in_context(redactor, texts, names):
+    doc = Document(texts)
+    assert [doc.text[s.start:s.end] for s in redactor.name_model.find(doc)] == names

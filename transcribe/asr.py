@@ -25,6 +25,10 @@ HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch wit
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
 # windows of this many seconds its memory stays flat however long the recording.
 VAD_WINDOW_S = 300
+# Batched decoding holds a copy of the speech it is given and the features of all of it (about 900 MB for two
+# hours): a long recording is decoded in slices of at most this many seconds, each cut in a pause.
+SLICE_S = 1200
+_CUT_SEARCH_S = 60.0  # a slice ends in the widest pause of its last this many seconds
 
 
 @dataclass
@@ -112,6 +116,31 @@ def find_holes(speech: list[tuple[float, float]], words: list[tuple[float, float
     return holes
 
 
+def slice_bounds(speech: list[tuple[float, float]], duration_s: float, slice_s: float,
+                 search_s: float = _CUT_SEARCH_S) -> list[tuple[float, float]]:
+    """``0``-``duration_s`` cut into slices of at most ``slice_s`` seconds, each cut in the middle of the widest
+    pause between ``speech`` stretches (start, end seconds) within ``search_s`` of the slice's limit (at the
+    limit itself when there is no pause there)."""
+    speech = sorted(speech)
+    bounds, lo = [], 0.0
+    while duration_s - lo > slice_s:
+        limit = lo + slice_s
+        pauses = [(b - a, (a + b) / 2) for (_, a), (b, _) in zip(speech, speech[1:], strict=False)
+                  if limit - search_s <= a and b <= limit and b > a]
+        cut = max(pauses)[1] if pauses else limit
+        bounds.append((lo, cut))
+        lo = cut
+    bounds.append((lo, duration_s))
+    return bounds
+
+
+def _shift(piece, offset_s: float) -> None:
+    """A faster-whisper segment's times (and its words') moved ``offset_s`` seconds later, in place."""
+    piece.start, piece.end = piece.start + offset_s, piece.end + offset_s
+    for w in piece.words or []:
+        w.start, w.end = w.start + offset_s, w.end + offset_s
+
+
 def _windows(holes: list[tuple[float, float]], pad_s: float, max_s: float, duration_s: float) -> list[tuple[float, float]]:
     """Holes padded and merged into decoding windows of at most ``max_s`` seconds; a longer hole is cut into
     several windows, so none of it is left out."""
@@ -176,20 +205,22 @@ class Recogniser:
         options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
         pieces = list(self.model.transcribe(clip, **options)[0])
         for piece in pieces:  # clip time -> recording time
-            piece.start, piece.end = piece.start + start, piece.end + start
-            for w in piece.words or []:
-                w.start, w.end = w.start + start, w.end + start
+            _shift(piece, start)
         return pieces
 
-    def _fill_holes(self, audio: Audio, segments: list[AsrSegment], spell: Callable[[str], str]) -> list[AsrSegment]:
-        """Decode again the speech batched decoding returned no words for; add the words found there."""
+    def _quiet_speech(self, audio: Audio) -> list[tuple[float, float]]:
+        """Stretches (start, end seconds) the VAD hears as speech at :data:`HOLE_VAD_THRESHOLD`: quieter speech
+        than the decoder is given counts too (the person across the desk)."""
         from faster_whisper.vad import VadOptions
 
-        rate = audio.sample_rate
-        # Quieter speech than the decoder was given counts too: the person across the desk.
         vad = VadOptions(**{**_vad_parameters(self.options, batched=True),
                             "threshold": min(self.options.vad_threshold, HOLE_VAD_THRESHOLD)})
-        speech = [(t["start"] / rate, t["end"] / rate) for t in speech_timestamps(audio.samples, vad)]
+        rate = audio.sample_rate
+        return [(t["start"] / rate, t["end"] / rate) for t in speech_timestamps(audio.samples, vad)]
+
+    def _fill_holes(self, audio: Audio, speech: list[tuple[float, float]], segments: list[AsrSegment],
+                    spell: Callable[[str], str]) -> list[AsrSegment]:
+        """Decode again the ``speech`` batched decoding returned no words for; add the words found there."""
         holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
         if not holes:
             return segments
@@ -235,23 +266,29 @@ class Recogniser:
         if language and not self.model.model.is_multilingual and language != "en":
             raise ValueError(f"{self.model_dir.name} is English-only; use a multilingual model for {language!r}")
         try:
-            if self.batched is not None:
-                segments, info = self.batched.transcribe(audio.samples, batch_size=opts.batch_size, **kwargs)
-            else:
-                segments, info = self.model.transcribe(audio.samples, **kwargs)
-            # The generator does the work: consume it here so time and failures belong to this stage.
+            speech = self._quiet_speech(audio) if self.batched is not None else []
+            slices = slice_bounds(speech, audio.duration_s, SLICE_S) if self.batched is not None else [(0.0, audio.duration_s)]
             result = []
-            spell = british if opts.british_spelling and info.language == "en" else str
-            for seg in segments:
-                for piece in self._redecode(audio, seg.start, seg.end) if self._is_loop(seg) else [seg]:
-                    words = [_word(w, spell) for w in (piece.words or []) if w.word.strip()]
-                    if words:
-                        result.append(AsrSegment(start=round(piece.start, 3), end=round(piece.end, 3),
-                                                 text=spell(piece.text.strip()), words=words))
-                if progress:
-                    progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
+            for lo, hi in slices:
+                if self.batched is not None:
+                    clip = audio.samples[round(lo * audio.sample_rate):round(hi * audio.sample_rate)]
+                    segments, info = self.batched.transcribe(clip, batch_size=opts.batch_size, **kwargs)
+                    kwargs["language"] = info.language  # detected on the first slice, kept for the rest
+                else:
+                    segments, info = self.model.transcribe(audio.samples, **kwargs)
+                # The generator does the work: consume it here so time and failures belong to this stage.
+                spell = british if opts.british_spelling and info.language == "en" else str
+                for seg in segments:
+                    _shift(seg, lo)
+                    for piece in self._redecode(audio, seg.start, seg.end) if self._is_loop(seg) else [seg]:
+                        words = [_word(w, spell) for w in (piece.words or []) if w.word.strip()]
+                        if words:
+                            result.append(AsrSegment(start=round(piece.start, 3), end=round(piece.end, 3),
+                                                     text=spell(piece.text.strip()), words=words))
+                    if progress:
+                        progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
             if self.batched is not None:
-                result = self._fill_holes(audio, result, spell)
+                result = self._fill_holes(audio, speech, result, spell)
         except (RuntimeError, ValueError) as e:
             raise AsrError(f"speech recognition failed: {e}") from e
         if progress:

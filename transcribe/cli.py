@@ -289,8 +289,9 @@ def redact_eval(
     from .redact.evaluate import predict_file
 
     try:
-        options = _settings().pipeline_options().redaction
-        count = predict_file(gold, predictions, Redactor(options))
+        settings = _settings()
+        count = predict_file(gold, predictions, Redactor(settings.pipeline_options().redaction,
+                                                          model_root=settings.model_dir))
     except (OSError, ValueError, KeyError) as e:
         raise _fail(f"cannot evaluate {gold}: {e}") from e
     out.print(f"{count} item(s) → {predictions}", highlight=False)

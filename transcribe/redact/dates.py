@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, ORDINAL_WORDS_PATTERN
+from .lexicons import FILLERS
 from .spans import Span
 
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
@@ -33,7 +34,7 @@ _CARDINAL = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
              r"sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
              r"thirty(?:[\s-]one)?)")
 _NUMERIC_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN}|{_CARDINAL})"
-_NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:\s+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}{_YEAR}\b", re.I)
+_NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:[\s,]+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}{_YEAR}\b", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
@@ -54,8 +55,47 @@ def _birth_year_like(text: str, today: date) -> bool:
     return bool(_SPOKEN_CENTURY.search(text))
 
 
+_INTERJECTION = re.compile(r"\n[^\S\n]*(?:[^\w\n]*(?:" + "|".join(sorted(FILLERS, key=len, reverse=True))
+                           + r")\b[^\w\n]*){1,4}(?=\n)", re.I)
+_GOES_ON = re.compile(r"(?<![.?!])\n")  # an utterance that stops without a full stop ("Nineteenth,")
+
+
+def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with each utterance that stops mid-sentence joined to the next one, any interjection-only
+    utterances between them ("Yeah.", "Go on") blanked; the same length, so offsets hold. Returns the text
+    and the blanked stretches."""
+    chars, blanked = list(text), []
+    for m in _GOES_ON.finditer(text):
+        end = m.end()
+        while (fill := _INTERJECTION.match(text, end - 1)) is not None and fill.end() > end - 1:
+            end = fill.end() + 1
+        lo = m.start()
+        blanked.append((lo, end))
+        chars[lo:end] = " " * (end - lo)
+    return "".join(chars), blanked
+
+
+def _cut(span: Span, blanked: list[tuple[int, int]]) -> list[Span]:
+    """The span without the blanked stretches inside it (one piece per utterance it spoke in)."""
+    pieces, lo = [], span.start
+    for a, b in blanked:
+        if span.start < b and a < span.end:
+            if a > lo:
+                pieces.append(Span(lo, a, span.label, span.detector))
+            lo = max(lo, b)
+    if span.end > lo:
+        pieces.append(Span(lo, span.end, span.label, span.detector))
+    return [p for p in pieces if p.end > p.start]
+
+
 def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
-    """Dates of birth in ``text``: after a birth word (within ~120 characters), or with an old year."""
+    """Dates of birth in ``text``: after a birth word (within ~120 characters), or with an old year; a date
+    said in pieces ("Nineteenth," "Yeah." "of the eleventh, two thousand.") as one."""
+    joined, blanked = bridged(text)
+    return [piece for span in _find_dates_of_birth(joined, today) for piece in _cut(span, blanked)]
+
+
+def _find_dates_of_birth(text: str, today: date | None) -> list[Span]:
     today = today or date.today()
     spans = []
     previous_end = 0

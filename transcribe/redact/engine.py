@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
+from pathlib import Path
 
 from ..options import RedactionOptions
 from ..records import Redaction, Segment
 from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
 from .lexicons import DECOYS, is_common_word
-from .names import find_people_and_places
+from .name_model import NAME_MODEL, NameModel, load_name_model
+from .names import VENUE_WORDS, find_people_and_places
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
@@ -35,13 +38,28 @@ def _normalise(value: str) -> str:
 class Redactor:
     """Finds and replaces identifiers in a transcript's utterances. Stateless between calls."""
 
-    def __init__(self, policy: RedactionOptions | None = None, today: date | None = None):
+    def __init__(self, policy: RedactionOptions | None = None, today: date | None = None,
+                 model_root: Path | None = None):
         self.policy = policy or RedactionOptions()
         self.today = today
+        self.model_root = model_root
         self._kept = {_normalise(n) for name in self.policy.keep_names for n in [name, *name.split()] if n}
 
+    @cached_property
+    def name_model(self) -> NameModel:
+        """The learned name tagger, from ``model_root`` (default: the settings' model cache).
+
+        Raises:
+            ModelError: it is not installed (``transcribe models install``) or its files changed.
+        """
+        from ..models import resolve_model_dir
+        from ..settings import Settings
+
+        root = self.model_root if self.model_root is not None else Settings().model_dir
+        return load_name_model(resolve_model_dir(root, NAME_MODEL, "name recognition"))
+
     def warm_up(self) -> None:
-        """Load spaCy and the word lists now rather than on the first transcript."""
+        """Load spaCy, the name model and the word lists now rather than on the first transcript."""
         self.redact(["Warm up with Kacper in Leeds on 07700 900123."])
 
     # -- detection -------------------------------------------------------------------------------------------
@@ -56,6 +74,10 @@ class Redactor:
         found = [s for s in found if s.label in self.policy.labels or s.label == "CUSTOM"]
         found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
         resolved = _resolve(found)
+        if "PERSON" in self.policy.labels:  # the model's names where no rule found anything
+            resolved = _resolve(resolved + [s for s in self.name_model.find(doc)
+                                            if not self._is_kept(text[s.start:s.end], s.label)
+                                            and not any(r.start < s.end and s.start < r.end for r in resolved)])
         resolved = _resolve(resolved + self._propagate(text, resolved))
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
         allowed = self.policy.labels
@@ -81,16 +103,17 @@ class Redactor:
                 continue
             value = text[s.start:s.end]
             candidates = [value] + [w for w in re.split(r"[\s,]+", value) if len(w) >= 3]
-            spelled = re.sub(r"[^A-Za-z]", "", value) if s.detector == "spelled" else None
+            spelled = re.sub(r"[^A-Za-z]", "", re.sub(r"double\s+([A-Za-z])", r"\1\1", value, flags=re.I)) \
+                if s.detector == "spelled" else None
             if spelled:  # "S-M-I-T-H" also hides "smith" said elsewhere, in any case
                 candidates.append(spelled)
             for candidate in candidates:
                 key = (candidate.lower(), s.label)
                 if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
                     continue
-                if candidate != value and is_common_word(candidate) and (
-                        candidate.islower() or s.label == "LOCATION"):
-                    continue  # "the" of "the Sun Inn", "Are" of "We Are With You" are not names
+                if candidate != value and (candidate.lower() in VENUE_WORDS or is_common_word(candidate) and (
+                        candidate.islower() or s.label == "LOCATION")):
+                    continue  # "the" of "the Sun Inn", "Are" of "We Are With You", "Pharmacy" are not names
                 seen.add(key)
                 # Common words ("Will", "Hope") only where capitalised as here; rare ones in any case.
                 case_sensitive = is_common_word(candidate) and candidate != spelled

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from .spans import Document, Span
-from .spoken import DIGIT_WORDS, TEENS, TENS, CodeRun
+from .spoken import DIGIT_WORDS, TEENS, TENS, WEAK_ZEROS, CodeRun
 
 _CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
@@ -83,13 +83,22 @@ _ACCOUNT = re.compile(r"\d{8}")
 _CONTEXT_WINDOW = 160  # characters before a number searched for context words (reaches the previous utterance)
 
 
-def _matches(run: CodeRun, pattern: re.Pattern) -> Iterator[tuple[re.Match, tuple[int, int]]]:
-    """All token-aligned matches of ``pattern`` in a run, trying every token start."""
+def _matches(run: CodeRun, pattern: re.Pattern, text: str) -> Iterator[tuple[re.Match, tuple[int, int]]]:
+    """All token-aligned matches of ``pattern`` in a run, trying every token start.
+
+    A match that goes on into another utterance takes whole pieces: it starts where its first utterance's
+    piece starts and ends where its last one's ends. Someone continuing a number carries on from where they
+    stopped; a reading that starts inside one piece and stops inside a read-back is no identifier
+    ("double one, oh five, nine two" + "Seven three double one oh five nine two" is not a phone number)."""
+    breaks = {k for k in range(len(run.tokens) - 1) if "\n" in text[run.tokens[k].end:run.tokens[k + 1].start]}
     starts = [i for i in range(len(run.chars)) if i == 0 or run.owner[i] != run.owner[i - 1]]
     for lo in starts:
         for m in _iter_at(pattern, run.chars, lo):
             span = run.span_of(m.start(), m.end())
-            if span:
+            first, last = run.owner[m.start()], run.owner[m.end() - 1]
+            crosses = any(first <= k < last for k in breaks)
+            if span and (not crosses or ((first == 0 or first - 1 in breaks)
+                                         and (last == len(run.tokens) - 1 or last in breaks))):
                 yield m, span
 
 
@@ -119,7 +128,7 @@ def find_identifiers(doc: Document) -> list[Span]:
         # 10-digit NHS number inside it), then the catalogue order.
         candidates = [(end - start, -rank, start, end, label)
                       for rank, (label, pattern, valid) in enumerate(_RULES)
-                      for m, (start, end) in _matches(run, pattern) if valid(m)]
+                      for m, (start, end) in _matches(run, pattern, text) if valid(m)]
         taken: list[tuple[int, int]] = []
         for _, _, start, end, label in sorted(candidates, reverse=True):
             if any(start < b and a < end for a, b in taken):
@@ -131,7 +140,7 @@ def find_identifiers(doc: Document) -> list[Span]:
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):
-                for _, (start, end) in _matches(run, pattern):
+                for _, (start, end) in _matches(run, pattern, text):
                     if not any(start < b and a < end for a, b in taken):
                         spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
                         taken.append((start, end))
@@ -140,15 +149,17 @@ def find_identifiers(doc: Document) -> list[Span]:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _TLD_WORDS = r"(?:com|co|uk|org|net|gov|nhs|ac|me|io|info|biz|ie|scot|wales|eu)"
-# Number words ("or", "all", "owe" only read as "oh" between digits elsewhere, so not here).
-_NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in ("or", "all", "owe")), *TEENS, *TENS, "double",
+# Number words ("or", "all", "owe", "so" only read as "oh" between digits elsewhere, so not here).
+_NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEENS, *TENS, "double",
                          "treble", "triple", "hundred"])
 # "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com"
 _SPOKEN_EMAIL = re.compile(
     r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
-    + _NUMBER_WORD + r"))*)\s+at\s+"
+    r"(?:" + _NUMBER_WORD + r")(?:-(?:" + _NUMBER_WORD + r"))?))*)\s+at\s+"
     r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD_WORDS + r"|"
-    r"[a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS + r")*)\b", re.I)
+    # a domain the recogniser wrote as two words: "sutcliffe family dot co dot uk"
+    r"[a-z0-9]+(?:\s+[a-z0-9]+)?(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS
+    + r")*)\b", re.I)
 
 # "send it to you at gmail dot com": a pronoun before "at" is no mailbox name.
 _NOT_A_MAILBOX = frozenset("you me him her us them it that this one".split())

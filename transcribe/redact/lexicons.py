@@ -36,6 +36,11 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |megane|scenic|passat|tiguan|touran|caddy|vivaro|range rover|evoque|discovery|freelander|defender|mini|smart
 """.replace("\n", "").split("|"))
 
+# What may stand between two pieces of one number: interjections, requests to repeat, asides about reading it.
+FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mmm hm mhm hmm huh uh um er erm ah sorry again say that
+hang wait a sec second bit slower slowly and then next rest of it it's its is that's so got carry keep going
+lovely great ta cheers thanks sure alright hold let me check see what was the last first one bit after before
+number's numbers digits reads says ends begins starts with write down pen""".split())
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
 PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110

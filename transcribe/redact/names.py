@@ -53,11 +53,23 @@ _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice
                 r"Solicitors|Lettings|Lets|Properties|Estate Agents|Agency|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods|"
                 r"Fencing|Roofing|Plumbing|Electrical|Electrics|Cleaning|Security|Landscaping|Joinery|"
                 r"Plastering|Windows|Glazing|Distribution|Transport|Haulage|Recruitment|Staffing|Solutions|"
-                r"Group|Engineering|Fabrication|Scrap|Tyres|Valeting|Car Wash|Barbers|Salon|Takeaway")
+                r"Group|Engineering|Fabrication|Scrap|Tyres|Valeting|Car Wash|Barbers|Salon|Takeaway|Pharmacy|"
+                r"Chemist|Chemists|Dental|Dentist|Dentists|Opticians|Wholesale|Supermarket|Stores|Store|Shop|"
+                r"Butchers|Newsagents|Off Licence|Bookmakers|Launderette|Laundrette|Nails|Tattoo|Studio|Vets|"
+                r"Brothers|Bros|Autos|Restaurant|Diner|Grill|Snooker|Boxing|Fitness|Magistrates(?:['’]? Court)?|"
+                r"Crown Court|County Court|Police Station")
 _VENUE = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{_VENUE_HEADS})\b")
+# The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
+VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
 _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Lion|Horse|Bell|Crown|"
                   r"Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feathers|Wheatsheaf)\b")
+# "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
+_X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + _CAP + r")\b")
+_NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing
+benefits work pensions justice home office prison prisons local national""".split())
+# A house number said on its own just after an address ("You're still at Hallam Close?" "Number thirty-one").
+_HOUSE_NUMBER = re.compile(rf"\b(?i:number|no\.)\s+(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS}))\b")
 # Generic first words that make a venue phrase generic ("the Job Centre", "Probation Office").
 _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "crown", "county", "community",
             "day", "drop", "health", "medical", "a", "an", "this", "that", "my", "your", "his", "her", "our",
@@ -69,6 +81,9 @@ _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|broth
              r"nan|nanna|gran|grandad|uncle|aunt|auntie|mum|dad|mother|father|stepdad|stepmum|sponsor|"
              r"keyworker|key\s+worker|worker|support\s+worker|officer|solicitor|landlord|boss|manager|"
              r"supervisor|neighbour|kid|baby|lad|pal|colleague|doctor|nurse|counsellor|victim|co-defendant|"
+             r"boy|girl|lass|youngest|eldest|oldest|stepson|stepdaughter|niece|nephew|grandson|granddaughter|"
+             r"grandma|grandmother|grandfather|fiancée?|bloke|fella|missus|flatmate|housemate|cellmate|padmate|"
+             r"mentor|tutor|teacher|gaffer|foreman|"
              r"called|named|name's|name\s+is|surname\s+is|surname's|calls\s+(?:you|me|him|her|them)|known\s+as|"
              r"goes\s+by|nickname's|nickname\s+is)")
 _NAME_TOKEN = r"[A-Za-zÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
@@ -88,11 +103,16 @@ _CUES = [
     # "this is Kacper", "it's Joanne from probation" (capitalised only)
     re.compile(r"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
     # Titles: "Mr Booth", "Mrs. Ahmed"
-    re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse)\.?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?)"),
+    # "O-Y-E-L-A-R-A-N, then hyphen Hughes": the other half of a double-barrelled name
+    re.compile(r"\b(?:hyphen|hyphenated|dash)[,]?\s+(?:then\s+)?(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)"),
+    # "mohammed, my mate from Armley": the same in lower case, when it is a given name
+    re.compile(rf"(?<![\w'’])(?P<name>[a-zß-öø-ÿā-ž]{{3,}}),\s+(?:my|his|her|our|their|your)\s+{_RELATION}\b"),
+    re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse|PC|DC|DS|DI|DCI|PCSO|Sgt|Sergeant|Inspector|"
+               r"Constable|Judge|Councillor|Cllr|Reverend|Rev|Father|Pastor|Imam|Rabbi|Professor|Prof)\.?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?)"),
 ]
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
-_SPELLED = re.compile(r"(?<![\w'’])(?:[A-Za-z][- \t.,]+){2,}[A-Za-z]\b")
+_SPELLED = re.compile(r"(?<![\w'’])(?:(?:double\s+)?[A-Za-z][- \t.,]+){2,}(?:double\s+)?[A-Za-z]\b")
 _SPELL_CONTEXT = re.compile(r"\b(?:spell|spelt|spelled|letters?|that's|it's|surname)\b", re.I)
 # "Hart with a T?", "Brannigan with two Ns": a word being spelled out is a name.
 _SPELLING_OF = re.compile(r"\b(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)\s+with\s+(?:a|an|one|two|double|a\s+double)\s+"
@@ -364,17 +384,24 @@ def find_people_and_places(text: str) -> list[Span]:
     for pattern in (_PRISON, _PUB):
         for m in pattern.finditer(text):
             add(Span(m.start(), m.start() + len(m.group().rstrip()), "LOCATION", "venue"))
+    for m in _X_AND_Y.finditer(text):
+        if not {m.group("x").lower(), m.group("y").lower()} & _NOT_VENUE_WORDS and not _is_decoy(m.group()):
+            add(Span(m.start("x"), m.end(), "LOCATION", "venue"))
     for m in _VENUE.finditer(text):
         first = m.group().split()[0].lower()
         if first not in _GENERIC and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):
-        first = m.group().split()[0].lower()
-        if first in _GENERIC or _is_decoy(m.group()):
+        words = m.group().split()
+        start = m.start()
+        while len(words) > 2 and words[0].lower() in _GENERIC and words[1][:1].isupper():
+            start += len(words[0]) + 1  # "the Old Kent Road": "Kent Road"
+            words = words[1:]
+        if words[0].lower() in _GENERIC or _is_decoy(m.group()):
             continue
-        if any(w.lower().strip(",") in _NOT_STREET_BODY for w in m.group().split()[1:-1]):
+        if any(w.lower().strip(",") in _NOT_STREET_BODY for w in words[1:-1]):
             continue  # "3 Saturdays in a row", "a 12 month ban on top"
-        add(Span(m.start(), m.end(), "ADDRESS", "address"))
+        add(Span(start, m.end(), "ADDRESS", "address"))
     for span in find_bent_places(text):
         if not any(s.start < span.end and span.start < s.end for s in spans):
             add(span)
@@ -388,4 +415,8 @@ def find_people_and_places(text: str) -> list[Span]:
             else m.end("name")
         if not any(s.start <= m.start() < s.end for s in spans):  # a venue ("the Three Horseshoes")
             add(Span(m.start(), end, "ADDRESS", "address"))
+    addresses = [s for s in spans if s.label == "ADDRESS"]
+    for m in _HOUSE_NUMBER.finditer(text):
+        if any(0 <= m.start() - s.end <= 150 for s in addresses):
+            add(Span(m.start(), m.end(), "ADDRESS", "address"))
     return spans

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 
 from .identifiers import whole_format
-from .lexicons import PUBLIC_NUMBERS
-from .spans import Document, Span
+from .lexicons import FILLERS, PUBLIC_NUMBERS
+from .spans import STRUCTURED, Document, Span
 from .spoken import CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
@@ -53,11 +53,6 @@ _MONEY_BEFORE = re.compile(r"[£$€]\s*$")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 12,500 or 1,250,000.00: an amount
 _WRITTEN_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 _WORD = re.compile(r"[A-Za-z']+")
-# What may stand between two pieces of one number: interjections, requests to repeat, asides about reading it.
-FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mhm hmm uh um er erm ah sorry again say that
-hang wait a sec second bit slower slowly and then next rest of it it's its is that's so got carry keep going
-lovely great ta cheers thanks sure alright hold let me check see what was the last first one bit after before
-number's numbers digits reads says ends begins starts with write down pen""".split())
 # Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
 _NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 
@@ -197,6 +192,9 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
             digits = _digits(chars)
             letters = sum(c.isalpha() for c in chars)
             if digits < MIN_ID_DIGITS or (not letters and digits < MIN_DIGITS):
+                owner = _joined_to(group, start, end, blocked) if digits >= 2 else None
+                if owner:  # the rest of a number said in pieces, part of which was found ("seven three" ...)
+                    spans += [Span(lo, hi, owner.label, "shape") for lo, hi in pieces(text, start, end, group)]
                 continue
             if _excluded(text, start, end, chars):
                 continue
@@ -214,6 +212,15 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
                 start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
             spans += [Span(lo, hi, label, "shape") for lo, hi in pieces(text, start, end, group)]
     return spans
+
+
+def _joined_to(group: list[CodeRun], start: int, end: int, found: list[Span]) -> Span | None:
+    """The structured identifier nearest [start, end) that pieces joined with it hold, if any."""
+    if len(group) < 2:
+        return None
+    lo, hi = group[0].tokens[0].start, group[-1].tokens[-1].end
+    inside = [s for s in found if s.label in STRUCTURED and lo <= s.start and s.end <= hi]
+    return min(inside, key=lambda s: min(abs(s.start - end), abs(start - s.end)), default=None)
 
 
 def _one_token_mixes(run: CodeRun, indices: list[int]) -> bool:
@@ -236,10 +243,13 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     for run in doc.runs:
         for line, start, end, chars in _per_utterance(doc, run, found):
             chars = chars.replace("/", "")
-            if len(chars) < 3 or _digits(chars) < 2:
+            # A digit and a letter are enough when they end or start the identifier ("... seven D").
+            end_piece = len(chars) == 2 and _digits(chars) == 1
+            if not end_piece and (len(chars) < 3 or _digits(chars) < 2):
                 continue
             for where, compact, label in values:
-                if abs(where - line) <= FRAGMENT_WINDOW and chars in compact:
+                if abs(where - line) <= FRAGMENT_WINDOW and (
+                        compact.startswith(chars) or compact.endswith(chars) if end_piece else chars in compact):
                     spans.append(Span(start, end, label, "fragment"))
                     break
     # Letters alone: two or three capitals ("it starts P H...") inside an identifier found nearby, or an

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "or", "all" and "owe": how speech recognition often writes a spoken "oh" inside a number (read so only
-# between two digits: "seven or four", not "111, or the Samaritans").
-DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "or": "0", "all": "0", "owe": "0", "one": "1", "two": "2",
+# "or", "all", "owe" and "so": how speech recognition often writes a spoken "oh" inside a number (read so
+# only between two digits: "seven or four", "three so eight", not "111, or the Samaritans").
+DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "or": "0", "all": "0", "owe": "0", "so": "0",
+               "one": "1", "two": "2",
                "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
          "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19"}
@@ -28,7 +29,7 @@ now one two six ten did get got let may say see she too way who why how off out 
 yep yup aye nah naw mhm hmm app bus car job mum dad nan pay day pin pen key fee
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
+_TOKEN = re.compile(r"[Xx]-[Rr]ay|[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
 # What may stand between two tokens of one identifier: spaces, commas, dashes, dots, newlines (the
 # number continues in the next utterance).
 _GAP = re.compile(r"[\s,.;:\-–—]*")
@@ -65,7 +66,7 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
-WEAK_ZEROS = frozenset({"or", "all", "owe"})
+WEAK_ZEROS = frozenset({"or", "all", "owe", "so"})
 # Letters as the recogniser writes their names ("jay kay", "bee dee", "why are 68"); "double you" is W.
 LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "eff": "F", "gee": "G",
                 "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
@@ -81,8 +82,11 @@ NATO["x-ray"] = "X"
 def _phonetic_or_digit(tokens: list[Token], i: int) -> bool:
     if not 0 <= i < len(tokens):
         return False
-    lower = tokens[i].text.lower()
-    return lower in NATO or lower in DIGIT_WORDS or lower in TEENS or tokens[i].text.isdigit()
+    word = tokens[i].text
+    lower = word.lower()
+    # A capital said alone counts too ("S, Tango"), but not the words "I" and "A".
+    return lower in NATO or lower in DIGIT_WORDS or lower in TEENS or word.isdigit() or (
+        len(word) == 1 and word.isupper() and word not in "IA")
 
 
 def _digit_at(tokens: list[Token], i: int) -> bool:

