@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     compute_type: str = "auto"
     language: str = Field(default="en", description="ISO code, or 'auto' to detect")
     beam_size: int = Field(default=5, ge=1)
-    asr_batch_size: int = Field(default=8, ge=1)
+    asr_batch_size: int = Field(default=4, ge=1)
     vad: bool = True
     vad_threshold: float = Field(default=0.3, gt=0, lt=1)
     cpu_threads: int = Field(default=0, ge=0)

@@ -57,6 +57,8 @@ class NameModel:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # onnxruntime's threads otherwise spin after each run, taking CPU from the stages after redaction
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(directory / "onnx" / "model_q4.onnx"), options,
                                                      providers=["CPUExecutionProvider"])
 
