@@ -89,6 +89,8 @@ def test_long_recordings_are_cut_into_slices_in_pauses():
     # No pause near the limit: cut at the limit. A recording shorter than a slice is one slice.
     assert slice_bounds([(0.0, 130.0)], 130.0, slice_s=60.0, search_s=20.0) == [(0.0, 60.0), (60.0, 120.0), (120.0, 130.0)]
     assert slice_bounds(speech, 40.0, slice_s=60.0) == [(0.0, 40.0)]
+    # A search reaching back past the slice's start never cuts before it.
+    assert slice_bounds(speech, 130.0, slice_s=20.0, search_s=60.0)[:3] == [(0.0, 20.0), (20.0, 40.0), (40.0, 51.0)]
 
 
 def test_a_recording_decoded_in_slices_keeps_its_words_at_recording_time(pipeline, monkeypatch):

@@ -126,7 +126,7 @@ def slice_bounds(speech: list[tuple[float, float]], duration_s: float, slice_s: 
     while duration_s - lo > slice_s:
         limit = lo + slice_s
         pauses = [(b - a, (a + b) / 2) for (_, a), (b, _) in zip(speech, speech[1:], strict=False)
-                  if limit - search_s <= a and b <= limit and b > a]
+                  if max(lo, limit - search_s) < a and b <= limit and b > a]
         cut = max(pauses)[1] if pauses else limit
         bounds.append((lo, cut))
         lo = cut
