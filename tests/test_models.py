@@ -70,7 +70,8 @@ def test_cli_list_json_names_kind_path_checksum(model_root, monkeypatch):
     assert {r["name"] for r in rows} >= set(CATALOGUE)
     for r in rows:
         assert {"name", "kind", "path", "sha256"} <= set(r)
-        assert r["kind"] in {"asr", "segmentation", "embedding", "sentence-embedding", "text-classifier"}
+        assert r["kind"] in {"asr", "segmentation", "embedding", "sentence-embedding", "text-classifier",
+                             "token-classifier"}
 
 
 def test_model_may_be_any_local_directory(model_root, tmp_path):
