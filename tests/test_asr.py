@@ -1,6 +1,7 @@
 """Speech recognition guards against Whisper's repetition loops and skipped speech, on real decoding."""
 
 import numpy as np
+import pytest
 from conftest import DATA, SAMPLES
 from faster_whisper.transcribe import Segment, get_compression_ratio
 
@@ -44,12 +45,14 @@ def test_holes_are_speech_no_word_touches():
 
 
 def test_holes_become_decoding_windows_that_leave_none_out():
-    # Close holes share a window; a 70 s hole is cut into windows of at most 30 s that cover all of it.
+    # Close holes share a window; a 70 s hole is cut into equal windows of at most 30 s that cover all of it.
     windows = _windows([(10.0, 12.0), (13.0, 15.0), (100.0, 170.0)], pad_s=1.0, max_s=30.0, duration_s=200.0)
     assert windows[0] == (9.0, 16.0)
-    assert all(b - a <= 30.0 for a, b in windows)
     rest = windows[1:]
+    assert len(rest) == 3 and all(b - a == pytest.approx(24.0) for a, b in rest)
     assert rest[0][0] == 99.0 and rest[-1][1] == 171.0 and all(a[1] == b[0] for a, b in zip(rest, rest[1:], strict=False))
+    # A window exactly max_s long is not cut.
+    assert _windows([(41.0, 49.0)], pad_s=1.0, max_s=10.0, duration_s=60.0) == [(40.0, 50.0)]
 
 
 def test_speech_after_a_read_sentence_is_not_lost(pipeline):

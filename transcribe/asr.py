@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
 # Batched decoding has no fallback and sometimes stops after the first sentence of a 30 s chunk. Speech the
 # VAD heard with no recognised word for this long is decoded again in a window of its own (see ``_fill_holes``).
 HOLE_S = 1.5
+HOLE_WINDOW_S = 10.0  # longest window a hole is decoded again in
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
@@ -150,10 +152,9 @@ def _windows(holes: list[tuple[float, float]], pad_s: float, max_s: float, durat
         if windows and start <= windows[-1][1] and end - windows[-1][0] <= max_s:
             windows[-1][1] = max(windows[-1][1], end)
             continue
-        while end - start > max_s:
-            windows.append([start, start + max_s])
-            start += max_s
-        windows.append([start, end])
+        pieces = math.ceil((end - start) / max_s - 1e-9)
+        step = (end - start) / pieces  # equal pieces: no short remainder decoded without context
+        windows.extend([start + i * step, start + (i + 1) * step] for i in range(pieces))
     return [(a, b) for a, b in windows]
 
 
@@ -225,8 +226,9 @@ class Recogniser:
         if not holes:
             return segments
         # Each hole decoded in a window of its own (all in one batch): a window that starts at the skipped
-        # speech no longer stops after what came before it.
-        windows = _windows(holes, pad_s=1.0, max_s=30.0, duration_s=audio.duration_s)
+        # speech no longer stops after what came before it. Short windows: given 19 s of a quiet speaker in one
+        # window, batched decoding returned one guessed word; in two windows of 10 s it returned all of it.
+        windows = _windows(holes, pad_s=1.0, max_s=HOLE_WINDOW_S, duration_s=audio.duration_s)
         options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
         pieces, _ = self.batched.transcribe(audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows],
                                             batch_size=self.options.batch_size, **options)
