@@ -111,6 +111,26 @@ def test_dates_of_birth_but_not_appointments(redactor):
     assert "Tuesday the 3rd of June at 2pm" in text and "3 May 2024" in text
 
 
+def test_a_list_of_dates_of_birth_asked_for_together(redactor):
+    """A plural birth word announces a list: each date with a year soon after the last; a date all in ordinals
+    with a last-century year is one of birth whatever was asked."""
+    text = shown(redactor, "I need the children's dates of birth for the referral.", "Right. Lacey-Jo, fourth of",
+                 "Mm-hm.", "March, twenty fifteen.", "And Tyler?", "Twelve three eighteen.", "Sorry, the twelfth of",
+                 "March twenty eighteen?", "Yes.", "Now I'm off.", "Hang on, and yours?", "Ninth of the tenth, eighty-seven.",
+                 "See you Friday the 14th of March.")
+    for said in ("fourth", "twenty fifteen", "Twelve three eighteen", "twelfth", "March twenty eighteen",
+                 "Ninth of the tenth, eighty-seven"):
+        assert said not in text, (said, text)
+    assert "Friday the 14th of March" in text
+
+
+def test_a_registration_said_around_an_interjection_or_with_the_letter_o(redactor):
+    texts = ["The reg is papa golf one nine...", "Yeah.", "Lima Oscar Echo.", "And the van's Y D seventy T O N."]
+    result = redactor.redact(texts)
+    assert result.texts[1] == "Yeah." and {r.label for r in result.redactions} == {"VEHICLE_REG"}, result
+    assert "golf" not in result.texts[0] and "Oscar" not in result.texts[2] and "seventy" not in result.texts[3]
+
+
 def test_entity_starting_with_punctuation(redactor):
     """spaCy tags ", morning" as a time here; the bare comma once crashed the decoy trimming."""
     text = "What hours are they giving you? 25 a week for now, morning mostly. He said there might be more."

@@ -9,8 +9,8 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, ORDINAL_WORDS_PATTERN
-from .lexicons import FILLERS
 from .spans import Span
+from .spoken import INTERJECTION_UTTERANCE
 
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
 _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -34,7 +34,12 @@ _CARDINAL = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
              r"sixteen|seventeen|eighteen|nineteen|twenty(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
              r"thirty(?:[\s-]one)?)")
 _NUMERIC_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN}|{_CARDINAL})"
-_NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:[\s,]+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}{_YEAR}\b", re.I)
+_TEEN_YEAR = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # 2010-2019
+_NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:[\s,]+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}"
+                           rf"(?:{_YEAR}|{_TEEN_YEAR})\b", re.I)
+# Day and month both ordinals ("Eighth of the eighth, ninety-four"): a date, read as one of birth by its year.
+_ORDINALS_ONLY = re.compile(rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN})(?:[\s,]+of\s+the)?"
+                            rf"{_SEP}(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN}){_SEP}", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
@@ -42,6 +47,9 @@ _PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|
 _CONTEXT_WINDOW = 120
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
+# A year said in two words at the end, thirty to ninety-nine: the previous century ("..., ninety-four").
+_SPOKEN_LAST_CENTURY = re.compile(r"\b(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|"
+                                  r"four|five|six|seven|eight|nine))?\W*$", re.I)
 
 
 def _birth_year_like(text: str, today: date) -> bool:
@@ -52,11 +60,9 @@ def _birth_year_like(text: str, today: date) -> bool:
     numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)", text)
     if numeric:
         return int(numeric.group(1)) > today.year % 100  # two-digit year in the previous century
-    return bool(_SPOKEN_CENTURY.search(text))
+    return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
 
 
-_INTERJECTION = re.compile(r"\n[^\S\n]*(?:[^\w\n]*(?:" + "|".join(sorted(FILLERS, key=len, reverse=True))
-                           + r")\b[^\w\n]*){1,4}(?=\n)", re.I)
 _GOES_ON = re.compile(r"(?<![.?!])\n")  # an utterance that stops without a full stop ("Nineteenth,")
 
 
@@ -67,7 +73,7 @@ def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
     chars, blanked = list(text), []
     for m in _GOES_ON.finditer(text):
         end = m.end()
-        while (fill := _INTERJECTION.match(text, end - 1)) is not None and fill.end() > end - 1:
+        while (fill := INTERJECTION_UTTERANCE.match(text, end - 1)) is not None and fill.end() > end - 1:
             end = fill.end() + 1
         lo = m.start()
         blanked.append((lo, end))
@@ -97,23 +103,31 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
 
 def _find_dates_of_birth(text: str, today: date | None) -> list[Span]:
     today = today or date.today()
-    spans = []
-    previous_end = 0
-    for m in _DATE.finditer(text):
+    spans: list[Span] = []
+    previous_end = 0  # end of the last date of any kind
+    list_end = -1  # end of the last date of birth in a list that a plural birth word announced
+    candidates = sorted([(m, False) for m in _DATE.finditer(text)] + [(m, True) for m in _NUMERIC_DATE.finditer(text)],
+                        key=lambda c: (c[0].start(), -c[0].end()))
+    for m, numeric in candidates:
+        if any(s.start < m.end() and m.start() < s.end for s in spans):
+            continue
         value = m.group()
-        has_year = bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
-        # A birth word introduces the next date only: not one after another date has been given.
+        has_year = numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
+        # A birth word introduces the next date only: not one after another date has been given. A plural one
+        # ("the kids' dates of birth") introduces a list: each date with a year soon after the last one.
         window = m.start() - _CONTEXT_WINDOW
-        since = window if _PLURAL_BIRTH.search(text, max(0, window), m.start()) else max(previous_end, window)
-        context = _BIRTH_CONTEXT.search(text, max(0, since), m.start())
+        plural = _PLURAL_BIRTH.search(text, max(0, window), m.start())
+        context = _BIRTH_CONTEXT.search(text, max(0, window if plural else max(previous_end, window)), m.start())
+        in_list = has_year and list_end >= 0 and m.start() - list_end < _CONTEXT_WINDOW
         previous_end = m.end()
-        if (context and has_year) or (context and m.start() - context.end() < 40) or \
-                (has_year and _birth_year_like(value, today)):
-            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context else "date+year"))
-    for m in _NUMERIC_DATE.finditer(text):
-        # The birth word asks for this date (not one already given), and no code goes on after it ("stroke").
-        since = max([s.end for s in spans if s.end <= m.start()] + [m.start() - _CONTEXT_WINDOW, 0])
-        if _BIRTH_CONTEXT.search(text, since, m.start()) and not _CODE_GOES_ON.match(text, m.end()) and \
-                not any(s.start < m.end() and m.start() < s.end for s in spans):
-            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+        if numeric:  # all in numbers: could be anything else, and never if a code goes on after it ("stroke")
+            birth = bool(context or in_list or (_ORDINALS_ONLY.match(value) and _birth_year_like(value, today)))
+            birth = birth and not _CODE_GOES_ON.match(text, m.end())
+        else:
+            birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list
+                         or (has_year and _birth_year_like(value, today)))
+        if birth:
+            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context or in_list else "date+year"))
+            if plural or in_list:
+                list_end = m.end()
     return spans

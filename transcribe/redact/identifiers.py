@@ -6,6 +6,7 @@ double four..." and "07744..." are the same phone number, and "GL 39 75 31 C" is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator
 
@@ -110,6 +111,27 @@ def _iter_at(pattern: re.Pattern, chars: str, lo: int) -> Iterator[re.Match]:
             yield m
 
 
+def _readings(run: CodeRun) -> list[CodeRun]:
+    """The run as read, and, where a lone "O" was read as zero, with it as the letter ("F D seventy L M O")."""
+    if not any(t.text in ("O", "o") for t in run.tokens):
+        return [run]
+    chars = "".join("O" if run.tokens[run.owner[k]].text in ("O", "o") else c for k, c in enumerate(run.chars))
+    return [run, dataclasses.replace(run, chars=chars)]
+
+
+def _on_tokens(doc: Document, run: CodeRun, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) one piece per utterance, each from its first token to its last: a number said in pieces
+    leaves the punctuation and interjections between them alone."""
+    pieces: dict[int, list[int]] = {}
+    for token in run.tokens:
+        if start <= token.start and token.end <= end:
+            piece = pieces.setdefault(doc.locate(token.start)[0], [token.start, token.end])
+            piece[1] = token.end
+    if len(pieces) < 2:
+        return [(start, end)]
+    return [(a, b) for a, b in pieces.values()]
+
+
 def whole_format(chars: str) -> str | None:
     """The label of the catalogue format that ``chars`` (a compact run) is, whole and valid, if any."""
     for label, pattern, valid in _RULES:
@@ -123,12 +145,13 @@ def find_identifiers(doc: Document) -> list[Span]:
     """Structured identifiers (NINO, NHS, PNC, CRO, prison number, CRN, phone, postcode, vehicle, bank)."""
     spans: list[Span] = []
     text = doc.text
-    for run in doc.runs:
+    for run in doc.bridged_runs:
         # Every valid reading of the run; the longest wins ("oh seven five..." is a phone number, not the
         # 10-digit NHS number inside it), then the catalogue order.
         candidates = [(end - start, -rank, start, end, label)
+                      for reading in _readings(run)
                       for rank, (label, pattern, valid) in enumerate(_RULES)
-                      for m, (start, end) in _matches(run, pattern, text) if valid(m)]
+                      for m, (start, end) in _matches(reading, pattern, text) if valid(m)]
         taken: list[tuple[int, int]] = []
         for _, _, start, end, label in sorted(candidates, reverse=True):
             if any(start < b and a < end for a, b in taken):
@@ -136,7 +159,7 @@ def find_identifiers(doc: Document) -> list[Span]:
             taken.append((start, end))
             if label == "PHONE" and start > 0 and text[start - 1] == "+":
                 start -= 1
-            spans.append(Span(start, end, label, "format"))
+            spans.extend(Span(a, b, label, "format") for a, b in _on_tokens(doc, run, start, end))
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):

@@ -6,7 +6,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from .spoken import CodeRun, code_runs
+from .spoken import INTERJECTION_UTTERANCE, CodeRun, code_runs
 
 # Labels of the redaction catalogue (DESIGN.md); the placeholder word shown to readers for each.
 PLACEHOLDER_WORDS = {
@@ -56,17 +56,26 @@ class Document:
         """The text's code-like stretches (:func:`.spoken.code_runs`), read once for every detector."""
         return code_runs(self.text)
 
+    @cached_property
+    def bridged_runs(self) -> list[CodeRun]:
+        """The code runs, each going on across utterances of interjections only (for the format rules)."""
+        return code_runs(self.text, bridge=True)
+
     def locate(self, offset: int) -> tuple[int, int]:
         """(utterance index, offset inside that utterance) of a document offset."""
         index = bisect_right(self.starts, offset) - 1
         return index, offset - self.starts[index]
 
     def split(self, span: Span) -> list[tuple[int, int, int]]:
-        """The parts of a span in each utterance it touches: (utterance, start, end)."""
+        """The parts of a span in each utterance it touches: (utterance, start, end). An interjection said
+        between two pieces ("Yeah.") is no part of it."""
         parts = []
         first, _ = self.locate(span.start)
         last, _ = self.locate(max(span.start, span.end - 1))
         for i in range(first, last + 1):
+            said = INTERJECTION_UTTERANCE.match(f"\n{self.texts[i]}\n") if first < i < last else None
+            if said and said.end() == len(self.texts[i]) + 1:
+                continue
             lo = max(span.start, self.starts[i]) - self.starts[i]
             hi = min(span.end, self.starts[i] + len(self.texts[i])) - self.starts[i]
             if hi > lo:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicons import FILLERS
+
 # "or", "all", "owe" and "so": how speech recognition often writes a spoken "oh" inside a number (read so
 # only between two digits: "seven or four", "three so eight", not "111, or the Samaritans").
 DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "or": "0", "all": "0", "owe": "0", "so": "0",
@@ -26,13 +28,18 @@ SEPARATOR_WORDS = {"slash": "/", "stroke": "/"}
 _FUNCTION_WORDS = set("""a i an am as at be by do go he if in is it me my no of on or so to up us we ok hi
 yo ya ye eh ah uh um er mm hm oi aw ha the and for you are was his her its our yes not but can had has all any
 now one two six ten did get got let may say see she too way who why how off out own few new old per via yet
-yep yup aye nah naw mhm hmm app bus car job mum dad nan pay day pin pen key fee
+yep yup aye nah naw mhm hmm app bus car job mum dad nan pay day pin pen key fee reg
 """.split())
 
 _TOKEN = re.compile(r"[Xx]-[Rr]ay|[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
 # What may stand between two tokens of one identifier: spaces, commas, dashes, dots, newlines (the
 # number continues in the next utterance).
 _GAP = re.compile(r"[\s,.;:\-–—]*")
+# An utterance of interjections only ("Yeah.", "Mm-hm.", "Go on."), between two pieces of what one speaker reads
+# out: the number goes on after it.
+INTERJECTION_UTTERANCE = re.compile(r"\n[^\S\n]*(?:[^\w\n]*(?:" + "|".join(sorted(FILLERS, key=len, reverse=True))
+                                    + r")\b[^\w\n]*){1,4}(?=\n)", re.I)
+_BRIDGED_GAP = re.compile(r"[\s,.;:\-–—]*?(?:" + INTERJECTION_UTTERANCE.pattern + r")+[\s,.;:\-–—]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -109,8 +116,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return None
     if lower in SEPARATOR_WORDS or word == "/":
         return "/", 1
-    if lower in WEAK_ZEROS:
-        return ("0", 1) if _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
+    if lower in WEAK_ZEROS:  # not capitalised: "So four three..." starts a sentence
+        return ("0", 1) if word.islower() and _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
     if lower in DIGIT_WORDS:
         if DIGIT_WORDS[lower] != "0" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "hundred":
             return DIGIT_WORDS[lower] + "00", 2  # "oh seven seven hundred, nine hundred, six five two"
@@ -149,8 +156,9 @@ def read_letters(text: str) -> str:
     return letters
 
 
-def code_runs(text: str, tokens: list[Token] | None = None) -> list[CodeRun]:
-    """Maximal stretches of code-like tokens separated only by spaces, punctuation or line breaks."""
+def code_runs(text: str, tokens: list[Token] | None = None, bridge: bool = False) -> list[CodeRun]:
+    """Maximal stretches of code-like tokens separated only by spaces, punctuation or line breaks (``bridge``:
+    or by utterances of interjections only, "... six eight..." "Yeah." "Kilo Romeo whiskey")."""
     tokens = tokens if tokens is not None else tokenize(text)
     runs: list[CodeRun] = []
     current: CodeRun | None = None
@@ -158,13 +166,16 @@ def code_runs(text: str, tokens: list[Token] | None = None) -> list[CodeRun]:
     while i < len(tokens):
         read = _read(tokens, i)
         if read is None:
-            current = None
+            bridged = _BRIDGED_GAP.match(text, current.tokens[-1].end) if bridge and current is not None else None
+            if bridged is None or bridged.end() <= tokens[i].start:
+                current = None
             i += 1
             continue
         chars, used = read
         group = tokens[i:i + used]
         merged = Token(group[0].start, group[-1].end, text[group[0].start:group[-1].end])
-        joined = current is not None and _GAP.fullmatch(text[current.tokens[-1].end:merged.start]) is not None
+        gap = text[current.tokens[-1].end:merged.start] if current is not None else None
+        joined = gap is not None and (_GAP.fullmatch(gap) is not None or bridge and _BRIDGED_GAP.fullmatch(gap) is not None)
         if not joined:
             current = CodeRun([], "", [])
             runs.append(current)
