@@ -95,6 +95,11 @@ def test_spelled_names(redactor):
     assert "smith" not in text.lower() and "S-M" not in text
 
 
+def test_a_day_before_a_kind_of_place_is_no_venue(redactor):
+    text = "I go Sunday church with my nan. Monday gym, then work."
+    assert shown(redactor, text) == text
+
+
 def test_common_words_that_are_also_names_survive(redactor):
     kept = "I hope so. Mark my words, the bill came in. Will you ring me? I will."
     assert shown(redactor, kept) == kept
@@ -372,6 +377,8 @@ def test_bent_forms_do_not_turn_ordinary_talk_into_places(redactor, texts):
     (["tariq, my mate from the gym."], "PERSON", "tariq"),  # lower case before who they are
     (["She works behind the bar at the Plough and Harrow."], "LOCATION", "Plough and Harrow"),
     (["Pick it up from Patel's Pharmacy."], "LOCATION", "Patel's Pharmacy"),
+    (["I've been going to the Bean Counter cafe after group."], "LOCATION", "Bean Counter cafe"),  # head in lower case
+    (["We go to Bethel Fellowship on Sundays."], "LOCATION", "Bethel Fellowship"),
     (["Still at Fernbank Close?", "Number forty-two, yeah."], "ADDRESS", "Number forty-two"),
 ])
 def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):

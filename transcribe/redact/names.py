@@ -48,7 +48,8 @@ yesterday tomorrow there here again please though thanks cheers mate love""".spl
 _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice|Hostel|House|Lodge|Court|Hall|"
                 r"School|Academy|College|Primary|High School|University|Arms|Inn|Tavern|Hub|Centre|Center|"
                 r"Hospital|Ward|Unit|Scaffolding|Construction|Builders|Logistics|Ltd|Limited|Recovery|Project|"
-                r"Foundation|Trust|Church|Mosque|Temple|Club|Gym|Warehouse|Garage|Motors|Services|Cars|Taxis|"
+                r"Foundation|Trust|Church|Mosque|Temple|Assembly|Chapel|Tabernacle|Fellowship|Ministries|Gurdwara|"
+                r"Mandir|Masjid|Synagogue|Cathedral|Club|Gym|Warehouse|Garage|Motors|Services|Cars|Taxis|"
                 r"Café|Cafe|Bar|Hotel|Estate|Park|Stadium|Leisure Centre|Library|Market|Mill|Works|Farm|"
                 r"Solicitors|Lettings|Lets|Properties|Estate Agents|Agency|Housing|Homes|Care|Kitchen|Bakery|Carpets|Removals|Recycling|Packaging|Foods|"
                 r"Fencing|Roofing|Plumbing|Electrical|Electrics|Cleaning|Security|Landscaping|Joinery|"
@@ -59,6 +60,9 @@ _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice
                 r"Brothers|Bros|Autos|Restaurant|Diner|Grill|Snooker|Boxing|Fitness|Magistrates(?:['’]? Court)?|"
                 r"Crown Court|County Court|Police Station")
 _VENUE = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{_VENUE_HEADS})\b")
+# The recogniser often writes the kind of place in lower case after the name: "the Brew Stop cafe".
+_VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church|chapel|mosque|pub|club|bar|shop|"
+                               r"garage|pharmacy|salon|barbers|takeaway|restaurant|hostel|surgery)\b")
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -71,6 +75,8 @@ benefits work pensions justice home office prison prisons local national""".spli
 # A house number said on its own just after an address ("You're still at Hallam Close?" "Number thirty-one").
 _HOUSE_NUMBER = re.compile(rf"\b(?i:number|no\.)\s+(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS}))\b")
 # Generic first words that make a venue phrase generic ("the Job Centre", "Probation Office").
+_CALENDAR_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december christmas easter""".split())
 _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "crown", "county", "community",
             "day", "drop", "health", "medical", "a", "an", "this", "that", "my", "your", "his", "her", "our",
             "their", "local", "city", "town", "youth", "family", "approved", "bail", "high", "primary",
@@ -390,6 +396,13 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _VENUE.finditer(text):
         first = m.group().split()[0].lower()
         if first not in _GENERIC and not _is_decoy(m.group()):
+            add(Span(m.start(), m.end(), "LOCATION", "venue"))
+    for m in _VENUE_LOWER_HEAD.finditer(text):
+        first = m.group().split()[0]
+        # Not "Sunday church", nor an everyday word capitalised only because it starts the sentence.
+        starts_sentence = not text[:m.start()].rstrip(" \"'") or text[:m.start()].rstrip(" \"'")[-1] in ".?!\n"
+        if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
+                and not (starts_sentence and is_common_word(first.lower())):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):
         words = m.group().split()
