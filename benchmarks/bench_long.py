@@ -261,6 +261,7 @@ def report(results: dict, plot_name: str | None) -> str:
         f"{o.get('long_max_speakers', o['max_speakers'])} for them; compare DER with the naive run's on the "
         "same recording, not with the short set's). Every recording runs in its own fresh process; model loading is never inside "
         "a real-time factor.",
+        *(["", *(f"- {note}" for note in results["notes"])] if results.get("notes") else []),
         "",
         "## Machine and models",
         "",
