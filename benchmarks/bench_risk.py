@@ -11,7 +11,8 @@ measured too, e.g. `writer1.json`, the set the cue catalogue was grown from (its
 are then training figures, not a measurement).
 
 Then the dialogue windows in `benchmarks/data/risk/` (`transcribe risk-eval` format, two separate writers:
-`windows_a.jsonl`, the development set the "possible" threshold was set on; `windows_b.jsonl`, held out), each
+`windows_a.jsonl`, the development set the "possible" threshold was set on; `windows_b.jsonl`, held out;
+`windows_c.jsonl` and `windows_d.jsonl`, two more writers, scored once and kept for training), each
 with the speakers as labelled and with every turn given to one speaker (a diarisation failure): recall per
 category in either tier and in the "disclosed" tier, false alarms on near misses, precision.
 
