@@ -38,8 +38,8 @@ _TEEN_YEAR = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|
 _NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:[\s,]+of\s+the)?{_SEP}{_NUMERIC_DAY}{_SEP}"
                            rf"(?:{_YEAR}|{_TEEN_YEAR})\b", re.I)
 # Day and month both ordinals ("Eighth of the eighth, ninety-four"): a date, read as one of birth by its year.
-_ORDINALS_ONLY = re.compile(rf"(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN})(?:[\s,]+of\s+the)?"
-                            rf"{_SEP}(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN}){_SEP}", re.I)
+_ORDINAL = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN})"
+_ORDINALS_ONLY = re.compile(rf"(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}{_SEP}", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.

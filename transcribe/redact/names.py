@@ -75,8 +75,7 @@ benefits work pensions justice home office prison prisons local national""".spli
 # A house number said on its own just after an address ("You're still at Hallam Close?" "Number thirty-one").
 _HOUSE_NUMBER = re.compile(rf"\b(?i:number|no\.)\s+(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS}))\b")
 # Generic first words that make a venue phrase generic ("the Job Centre", "Probation Office").
-_CALENDAR_WORDS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december christmas easter""".split())
+_CALENDAR_WORDS = frozenset((*WEEKDAYS, *MONTHS, "christmas", "easter"))
 _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "crown", "county", "community",
             "day", "drop", "health", "medical", "a", "an", "this", "that", "my", "your", "his", "her", "our",
             "their", "local", "city", "town", "youth", "family", "approved", "bail", "high", "primary",
@@ -400,7 +399,8 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _VENUE_LOWER_HEAD.finditer(text):
         first = m.group().split()[0]
         # Not "Sunday church", nor an everyday word capitalised only because it starts the sentence.
-        starts_sentence = not text[:m.start()].rstrip(" \"'") or text[:m.start()].rstrip(" \"'")[-1] in ".?!\n"
+        before = text[:m.start()].rstrip(" \"'")
+        starts_sentence = not before or before[-1] in ".?!\n"
         if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
                 and not (starts_sentence and is_common_word(first.lower())):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
