@@ -58,7 +58,7 @@ bench-summary: setup
 bench-risk: setup  # FILE=transcribe/data/risk_training/writer1.json: the set the cues were grown from
 	$(BIN)/python benchmarks/bench_risk.py $(FILE)
 
-bench-risk-classifier: setup  # each writer scored by a classifier trained without it (about 10 min)
+bench-risk-classifier: setup  # each window writer scored by a classifier trained without it (about 30 min)
 	cd benchmarks && ../$(BIN)/python bench_risk_classifier.py
 
 bench-actions: $(STAMP)

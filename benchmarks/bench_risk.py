@@ -10,11 +10,12 @@ The classifier's training data, `transcribe/data/risk_training/writer*.json` (th
 measured too, e.g. `writer1.json`, the set the cue catalogue was grown from (its figures for the classifier
 are then training figures, not a measurement).
 
-Then the dialogue windows in `benchmarks/data/risk/` (`transcribe risk-eval` format, two separate writers:
-`windows_a.jsonl`, the development set the "possible" threshold was set on; `windows_b.jsonl`, held out;
-`windows_c.jsonl` and `windows_d.jsonl`, two more writers, scored once and kept for training), each
-with the speakers as labelled and with every turn given to one speaker (a diarisation failure): recall per
-category in either tier and in the "disclosed" tier, false alarms on near misses, precision.
+Then the dialogue windows in `benchmarks/data/risk/` (`transcribe risk-eval` format, separate writers:
+`windows_a.jsonl`, the development set the tiers' thresholds are set on; `windows_b.jsonl` and
+`windows_h.jsonl`, held out; the windows of writers C to F are the classifier's training data, in
+`transcribe/data/risk_training`), each with the speakers as labelled and with every turn given to one speaker
+(a diarisation failure): recall per category in either tier and in the "disclosed" tier, false alarms on near
+misses, precision.
 
 Usage: python benchmarks/bench_risk.py [FILE] [-v]   (FILE: default the held-out set; -v lists misses)
 """

@@ -1,6 +1,6 @@
 """The learned risk classifier (transcribe/summary/risk_classifier.py), as `transcribe models install` trained it from
-the committed data. The sentences here are this test's own, in none of the training files; how the
-classifier does on a whole held-out set is `make bench-risk` (benchmarks/HELDOUT.md)."""
+the committed data. The sentences and windows here are this test's own, in none of the training files; how the
+classifier does on whole held-out sets is `make bench-risk` (benchmarks/HELDOUT.md)."""
 
 import io
 import json
@@ -15,14 +15,14 @@ from transcribe.models import sha256_file
 from transcribe.render import docx_text, render_summary_docx
 from transcribe.summary import summarise
 from transcribe.summary.risk_classifier import (
-    NONE,
     RISK_CLASSIFIER,
     is_current,
     load_risk_classifier,
     training_examples,
     training_files,
 )
-from transcribe.summary.risk_flags import RISK_CLASSIFIER_THRESHOLD, extract_risk_flags
+from transcribe.summary.risk_eval import window_transcript
+from transcribe.summary.risk_flags import DISCLOSED_THRESHOLD, POSSIBLE_THRESHOLD, extract_risk_flags
 
 DISCLOSURES = {
     "self-harm or suicide": ["Some nights I just sit on the edge of the car park roof and think about it.",
@@ -65,7 +65,8 @@ def test_installed_classifier_was_trained_on_the_committed_data(model_root):
     assert is_current(directory)
     card = json.loads((directory / "classifier.json").read_text())
     assert card["training_files"] == [p.name for p in training_files()]
-    assert card["examples"] == len(training_examples()) >= 900
+    assert card["examples"] == len(training_examples()) >= 2500
+    assert any(p.suffix == ".jsonl" for p in training_files())  # dialogue windows, not only utterances
 
 
 def test_classifier_trained_on_other_data_is_refused(model_root, tmp_path):
@@ -94,9 +95,9 @@ def test_classifier_finds_disclosures_the_cue_phrases_miss(classifier):
 
 
 def test_ordinary_talk_on_the_same_topics_is_no_risk(classifier):
-    flagged = [(text, got) for text, got in zip(ORDINARY, classifier.predict(ORDINARY), strict=True)
-               if got[0] != NONE and got[1] >= RISK_CLASSIFIER_THRESHOLD]
-    assert not flagged
+    probabilities = classifier.predict(ORDINARY)
+    assert probabilities.shape == (len(ORDINARY), 7)
+    assert not [text for text, p in zip(ORDINARY, probabilities, strict=True) if p.max() >= DISCLOSED_THRESHOLD]
 
 
 def _flags(text: str, classifier=None) -> set[str]:
@@ -110,7 +111,7 @@ def test_summary_flags_what_the_cue_phrases_miss(classifier):
     flags = extract_risk_flags(transcript, classifier)
     assert [(f.category, f.found_by, f.segments, f.timestamps) for f in flags] == \
         [("missed medication", "classifier", [1], ["[00:00:03]"])]
-    assert RISK_CLASSIFIER_THRESHOLD <= flags[0].probability <= 1
+    assert POSSIBLE_THRESHOLD <= flags[0].probability <= 1
 
 
 def test_a_cue_flag_is_not_repeated_by_the_classifier(classifier):
@@ -118,11 +119,26 @@ def test_a_cue_flag_is_not_repeated_by_the_classifier(classifier):
     assert [(f.category, f.found_by) for f in flags] == [("self-harm or suicide", "phrase")]
 
 
-def test_the_officers_own_statements_are_left_to_the_cue_phrases(classifier):
-    said = "Haven't been to the chemist for my script since Monday."
-    for lines, flagged in (([("P", "How have things been?"), ("O", said)], False),
-                           ([("O", "How have things been?"), ("P", said)], True)):
-        assert bool(extract_risk_flags(spoken(lines), classifier)) == flagged, lines
+# The issue's own case: a night with a stockpile of tablets, said over an exchange; and a risk question
+# answered with a no.
+SPREAD = [{"speaker": "person", "text": "Thursday night I had all my tablets out on the kitchen table. Every one of them."},
+          {"speaker": "officer", "text": "What were you going to do with them?"},
+          {"speaker": "person", "text": "Take the lot. I didn't, in the end. Put them back in the drawer."},
+          {"speaker": "officer", "text": "Thank you for telling me. Are those thoughts there today? I want us to do a "
+                                         "safety plan."}]
+DECLINED = [{"speaker": "officer", "text": "You mentioned last time you'd been low. Any thoughts of ending your life?"},
+            {"speaker": "person", "text": "No. Honestly, I'm in a better place. The new job's helped."}]
+
+
+def test_a_disclosure_spread_over_turns_is_found_whatever_diarisation_said(classifier):
+    """The window is read as one; speakers labelled or every turn one voice, the same flag, citing the person's
+    words (roles decide attribution only)."""
+    for one_speaker in (False, True):
+        flags = extract_risk_flags(window_transcript(SPREAD, one_speaker), classifier)
+        self_harm = [f for f in flags if f.category == "self-harm or suicide"]
+        assert self_harm and self_harm[0].found_by == "classifier", (one_speaker, flags)
+        assert set(self_harm[0].segments) & {0, 2}, self_harm[0]
+        assert not extract_risk_flags(window_transcript(DECLINED, one_speaker), classifier)
 
 
 def test_the_note_says_which_flags_the_classifier_raised(classifier):
@@ -133,7 +149,7 @@ def test_the_note_says_which_flags_the_classifier_raised(classifier):
     buffer = io.BytesIO()
     render_summary_docx(transcript, buffer)
     text = docx_text(buffer.getvalue())
-    assert re.search(r"Missed medication: Haven't been to the chemist .*\(classifier, (?:98|99|100)%\)", text)
+    assert re.search(r"Missed medication: Haven't been to the chemist .*\(classifier, \d+%\)", text)
     assert re.search(r"Self-harm or suicide: I've been cutting myself again, mostly my arms\. \[00:00:06\]\n", text)
 
 

@@ -48,7 +48,7 @@ def test_actions_risk_flags_and_themes_are_recovered(results):
     assert g["action_recall_heard"] >= 0.9, missed
     assert g["action_recall"] >= 0.8, missed
     assert g["flag_recall"] >= 0.9
-    assert g["unexpected_flags"] == 0, [(r["id"], r["unexpected_flags"]) for r in results]
+    assert g["unexpected_flags"] == 0, [(r["id"], r["unexpected_flags"]) for r in results if r["unexpected_flags"]]
     # "Possible — check the recording" is a lower bar, but no more than one session in three may carry a
     # category the script does not have.
     assert g["unexpected_possible"] <= len(results) // 3, [(r["id"], r["unexpected_possible"]) for r in results]

@@ -74,7 +74,7 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
         for flag in tiered:
             cell.add_paragraph(f"{flag.category.capitalize()}: {flag.text}{_cite(flag)}{_found_by(flag)}",
                                style="List Bullet")
-    else:
+    if not flags:
         cell.add_paragraph("None detected. Check the transcript if in doubt.")
 
     for key, title in CRISSA_SECTIONS.items():

@@ -7,7 +7,7 @@ Modules, in the order the note is put together::
     actions.py          tasks agreed, with owner and deadline (Set task)
     appointment.py      the next appointment (Appointment)
     risk_cues.py        the risk cue catalogue: which categories a sentence discloses
-    risk_classifier.py  the learned classifier for risk the cues miss (trained at install time)
+    risk_classifier.py  the learned classifier over dialogue windows (trained at install time)
     risk_flags.py       risk and safeguarding flags for the supervisor, from both
     themes.py           themes, from cue words and sentence meaning
     embed.py            the sentence embedder the themes use

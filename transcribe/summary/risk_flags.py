@@ -1,31 +1,40 @@
 """Risk and safeguarding flags for the supervisor, in two tiers, each citing its utterance(s).
 
-- **disclosed**: a statement the cue catalogue (:mod:`.risk_cues`) reads as a disclosure, or one the learned
-  classifier (:mod:`.risk_classifier`) gives a category with probability >= :data:`RISK_CLASSIFIER_THRESHOLD`.
-- **possible — check the recording**: the classifier is less sure (>= :data:`POSSIBLE_THRESHOLD`, or a whole
-  turn of several sentences at >= :data:`WHOLE_TURN_THRESHOLD`), or the officer answered the turn before with safeguarding (a safety plan, a crisis line, "are you safe at home?",
+- **disclosed**: a statement the cue catalogue (:mod:`.risk_cues`) reads as a disclosure, or a stretch of
+  conversation the learned classifier (:mod:`.risk_classifier`) gives a category with probability
+  >= :data:`DISCLOSED_THRESHOLD`.
+- **possible — check the recording**: the classifier is less sure (>= :data:`POSSIBLE_THRESHOLD`), or the
+  officer answered the turn before with safeguarding (a safety plan, a crisis line, "are you safe at home?",
   a referral to children's services): evidence of a disclosure the words alone do not show.
 
-Roles decide attribution only: what anyone says is read, except that officers' statements are left to the
-cues and the response evidence (their advice and safety planning reads to the classifier as disclosure). When
-roles are unknown (diarisation found one speaker in a dialogue), every statement is read.
+The classifier reads each utterance and overlapping windows of :data:`WINDOW_UTTERANCES` consecutive
+utterances, without speakers, so a disclosure spread over a question, an answer and the officer's reply is
+read as one, and what is found does not depend on diarisation (roles decide attribution only). A flag cites
+the utterance of its window that, read alone, most discloses its category.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+import numpy as np
 
 from ..records import RiskFlag, Segment, Transcript
-from .risk_classifier import NONE
+from .risk_classifier import LABELS, window_text
 from .risk_cues import categories, categories_answered, is_no_answer
 from .roles import OFFICER
 from .text import cite, is_question, phrases, role_of, sentences, shorten
 
-RISK_CLASSIFIER_THRESHOLD = 0.98  # probability for "disclosed"; see benchmarks/HELDOUT.md
-# "possible" from a sentence, and from a whole turn of several sentences (a whole turn is never "disclosed"):
-# set on benchmarks/data/risk/windows_a.jsonl and the tuning sessions (benchmarks/HELDOUT.md).
+# Window probabilities for the two tiers, chosen on benchmarks/data/risk/windows_a.jsonl and the tuning
+# sessions' scripts (benchmarks/HELDOUT.md): no unexpected "disclosed" category in any tuning session and an
+# unexpected "possible" one in at most one session in three; on A, 2 of 50 near misses "disclosed".
+DISCLOSED_THRESHOLD = 0.98
 POSSIBLE_THRESHOLD = 0.95
-WHOLE_TURN_THRESHOLD = 0.98
+# A cue's words whose category every window holding them gives less than the first are only "possible";
+# where those windows give no category the second, they are dropped.
+CUE_DOUBT_THRESHOLD, CUE_DISMISS_THRESHOLD = 0.1, 0.02
+WINDOW_UTTERANCES, WINDOW_STRIDE = 4, 2
 DISCLOSED, POSSIBLE = "disclosed", "possible"
 
 # What an officer says when they have heard a disclosure, by category (only those where it is strong evidence:
@@ -57,52 +66,84 @@ def extract_risk_flags(transcript: Transcript, classifier=None) -> list[RiskFlag
 
     A question is flagged only with its answer, which is cited too: "Have you been drinking?" "No, nothing."
     is no flag, and "Are you still taking your tablets?" "Not really." is missed medication. With a
-    ``classifier`` (:class:`.risk_classifier.RiskClassifier`), statements and whole turns are read by it too.
+    ``classifier`` (:class:`.risk_classifier.RiskClassifier`), windows of the conversation are read by it too.
     """
     segments = transcript.segments
-    roles = role_of(transcript)
     flags: list[RiskFlag] = []
-    statements: list[tuple[list[int], str, bool]] = []  # (cited, text, whether a whole turn)
     for i, seg in enumerate(segments):
         reply = next((j for j in range(i + 1, min(i + 3, len(segments))) if segments[j].speaker != seg.speaker), None)
         context = " ".join(s.redacted_text for s in segments[max(0, i - 3):i + 1])
-        said = sentences(seg.redacted_text)
-        for sentence in said:
+        for sentence in sentences(seg.redacted_text):
             if not is_question(sentence):
                 found, cited = categories(sentence, context), [i]
-                if roles.get(seg.speaker) != OFFICER and len(sentence.split()) >= 3:
-                    statements.append(([i], sentence, False))
             elif reply is not None:
                 found, cited = categories_answered(sentence, segments[reply].redacted_text, context), [i, reply]
             else:
                 continue
             ts, idx = cite(segments, cited)
             flags += [RiskFlag(category, shorten(sentence), ts, idx) for category in found]
-        if roles.get(seg.speaker) != OFFICER and len(said) > 1:
-            statements.append(([i], seg.redacted_text, True))  # the turn as a whole: "The tablets. I'm saving them."
-    if classifier is not None and statements:
-        flags += _classified(segments, statements, classifier.predict([text for _, text, _ in statements]), flags)
+    if classifier is not None and segments:
+        windows = _windows(len(segments))
+        probabilities = classifier.predict([window_text([segments[i].redacted_text for i in w]) for w in windows])
+        flags = [f for f in (_doubted(flag, windows, probabilities) for flag in flags) if f]
+        flags += _classified(segments, windows, probabilities, flags)
     flags += _responses(transcript, flags)
     return sorted(_strongest(flags), key=lambda flag: (flag.segments, flag.category))
 
 
-def _classified(segments: list[Segment], statements: list[tuple[list[int], str, bool]],
-                predictions: list[tuple[str, float]], flags: list[RiskFlag]) -> list[RiskFlag]:
-    """Flags the classifier adds: "disclosed" at :data:`RISK_CLASSIFIER_THRESHOLD`, "possible" below it."""
-    found = {(i, f.category) for f in flags for i in f.segments}
+def _windows(count: int) -> list[range]:
+    """Each utterance alone (a disclosure in one breath is diluted in a window that also holds another topic),
+    then windows of :data:`WINDOW_UTTERANCES` utterances starting every :data:`WINDOW_STRIDE` (each pair of
+    neighbours shares a window; one window for a shorter conversation)."""
+    starts = range(0, max(1, count - WINDOW_UTTERANCES + WINDOW_STRIDE), WINDOW_STRIDE)
+    return [range(i, i + 1) for i in range(count)] + [range(a, min(count, a + WINDOW_UTTERANCES)) for a in starts
+                                                       if count > 1]
+
+
+def _doubted(flag: RiskFlag, windows: list[range], probabilities: np.ndarray) -> RiskFlag | None:
+    """A cue's flag where the classifier reads its words otherwise: below :data:`CUE_DOUBT_THRESHOLD` for its
+    category in every window holding them it is only "possible"; dropped where those windows show no risk of
+    any category above :data:`CUE_DISMISS_THRESHOLD` ("I'm on the knives all day, dicing onions", "the kids'
+    social worker closed the case last week")."""
+    held = [w for w, window in enumerate(windows) if set(window) & set(flag.segments)]
+    if flag.found_by != "phrase" or not held:
+        return flag
+    if probabilities[held].max() < CUE_DISMISS_THRESHOLD:
+        return None
+    doubted = probabilities[held, LABELS.index(flag.category)].max() < CUE_DOUBT_THRESHOLD
+    return replace(flag, tier=POSSIBLE) if doubted else flag
+
+
+def _classified(segments: list[Segment], windows: list[range], probabilities: np.ndarray,
+                flags: list[RiskFlag]) -> list[RiskFlag]:
+    """Flags the classifier adds, strongest window first: "disclosed" at :data:`DISCLOSED_THRESHOLD`,
+    "possible" from :data:`POSSIBLE_THRESHOLD`; none where a flag of the category already covers the window.
+    A flag cites the window's utterance that, read alone, most discloses the category, preferring one that
+    does not ask (the first ``len(segments)`` windows are the utterances alone)."""
+    covered = {(i, f.category) for f in flags for i in f.segments}
+    asks = [_asks(seg) for seg in segments]
     added = []
-    for (cited, text, whole), (category, probability) in zip(statements, predictions, strict=True):
-        if category == NONE or probability < (WHOLE_TURN_THRESHOLD if whole else POSSIBLE_THRESHOLD) \
-                or any((i, category) in found for i in cited):
-            continue
+    for w, k in sorted(zip(*np.nonzero(probabilities >= POSSIBLE_THRESHOLD), strict=True),
+                       key=lambda wk: -probabilities[wk]):
+        category, probability, window = LABELS[k], float(probabilities[w, k]), windows[w]
+        if len(window) == 1 and asks[window[0]]:
+            continue  # a question is read with its answer, in the windows holding both
         # Domestic abuse is violence too: no second flag for the same words.
-        if category == "threats or violence" and any((i, "domestic abuse") in found for i in cited):
+        if any((i, category) in covered or category == "threats or violence" and (i, "domestic abuse") in covered
+               for i in window):
             continue
-        tier = DISCLOSED if probability >= RISK_CLASSIFIER_THRESHOLD and not whole else POSSIBLE
-        added.append(RiskFlag(category, shorten(text), *cite(segments, cited), "classifier", round(probability, 3),
-                              tier))
-        found |= {(i, category) for i in cited}
+        carrier = max(window, key=lambda i: (not asks[i], probabilities[i, k]))  # an answer before a question
+        tier = DISCLOSED if probability >= DISCLOSED_THRESHOLD else POSSIBLE
+        added.append(RiskFlag(category, shorten(segments[carrier].redacted_text), *cite(segments, [carrier]),
+                              "classifier", round(probability, 3), tier))
+        covered |= {(i, category) for i in window}
     return added
+
+
+def _asks(segment: Segment) -> bool:
+    """Whether an utterance ends by asking ("You mentioned you'd been low. Any thoughts of ending your life?")."""
+    said = sentences(segment.redacted_text)
+    return bool(said) and is_question(said[-1])
 
 
 def _responses(transcript: Transcript, flags: list[RiskFlag]) -> list[RiskFlag]:
