@@ -27,10 +27,10 @@ from .roles import OFFICER
 from .text import cite, is_question, phrases, role_of, sentences, shorten
 
 # Window probabilities for the two tiers, chosen on benchmarks/data/risk/windows_a.jsonl and the tuning
-# sessions' scripts (benchmarks/HELDOUT.md): no unexpected "disclosed" category in any tuning session and an
-# unexpected "possible" one in at most one session in three; on A, 2 of 50 near misses "disclosed".
-DISCLOSED_THRESHOLD = 0.98
-POSSIBLE_THRESHOLD = 0.95
+# sessions (benchmarks/HELDOUT.md): "disclosed" on at most 2% of A's near misses and no unexpected "disclosed"
+# category in any tuning session; an unexpected "possible" one in at most one session in three.
+DISCLOSED_THRESHOLD = 0.99
+POSSIBLE_THRESHOLD = 0.97
 # A cue's words whose category every window holding them gives less than the first are only "possible";
 # where those windows give no category the second, they are dropped.
 CUE_DOUBT_THRESHOLD, CUE_DISMISS_THRESHOLD = 0.1, 0.02
