@@ -39,7 +39,7 @@ def test_decodes_common_recording_formats(tmp_path, ffmpeg_exe, jfk_wav, ext):
 def test_decodes_audio_track_of_a_video(tmp_path, ffmpeg_exe, jfk_wav):
     video = tmp_path / "clip.mp4"
     subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-y", "-i", str(jfk_wav), "-f", "lavfi",
-                    "-i", "color=c=black:s=64x64:r=5", "-map", "1:v", "-map", "0:a", "-shortest",
+                    "-i", "color=c=black:s=64x64:r=5", "-map", "1:v", "-map", "0:a", "-t", "11",
                     "-c:v", "mpeg4", "-c:a", "aac", str(video)], check=True)
     _check_matches(decode_audio(video), decode_audio(jfk_wav))
 
