@@ -12,7 +12,7 @@ Training data (``transcribe/data/risk_training``, all written by separate writer
 dialogue windows (``windows_*.jsonl``: disclosures in euphemism, slang, third-party reports, spread over
 turns, recogniser-garbled; and near misses, the same words innocent or the risk past and over) and single
 utterances (``*.json``: disclosures, near misses and ordinary supervision talk). Training runs at install time
-(``transcribe models install``, about ten minutes on two CPU cores), so nothing is downloaded from a model hub
+(``transcribe models install``, about 13 minutes on two CPU cores), so nothing is downloaded from a model hub
 and the model can always be rebuilt from the repository; the model directory records a digest of the
 training data, and a classifier trained on other data is refused until it is rebuilt. Thresholds are set in
 :mod:`.risk_flags` on a development set; held-out figures are in ``benchmarks/HELDOUT.md``.
@@ -44,6 +44,11 @@ def window_text(utterances: list[str]) -> str:
     return TURN_SEPARATOR.join(u.strip() for u in utterances if u.strip())
 
 
+def read_lines(path: Path) -> list[dict]:
+    """The JSON objects of a ``.jsonl`` file (dialogue windows), blank lines skipped."""
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def training_files() -> list[Path]:
     return sorted([*TRAINING_DATA.glob("*.json"), *TRAINING_DATA.glob("*.jsonl")])
 
@@ -54,8 +59,8 @@ def training_examples(files: list[Path] | None = None) -> list[tuple[str, tuple[
     examples = []
     for path in training_files() if files is None else files:
         if path.suffix == ".jsonl":
-            items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-            pairs = [(window_text([t["text"] for t in item["turns"]]), tuple(item["categories"])) for item in items]
+            pairs = [(window_text([t["text"] for t in item["turns"]]), tuple(item["categories"]))
+                     for item in read_lines(path)]
         else:
             pairs = [(item["text"], (item["label"],) if item["label"] else ())
                      for item in json.loads(path.read_text(encoding="utf-8"))["utterances"]]
@@ -74,9 +79,8 @@ def ordinary_windows(files: list[Path], rng: np.random.RandomState, per_near_mis
     out, ordinary = [], []
     for path in files:
         if path.suffix == ".jsonl":
-            for line in path.read_text(encoding="utf-8").splitlines():
-                item = json.loads(line) if line.strip() else None
-                if item and not item["categories"] and len(item["turns"]) > 2:
+            for item in read_lines(path):
+                if not item["categories"] and len(item["turns"]) > 2:
                     turns = [t["text"] for t in item["turns"]]
                     for _ in range(per_near_miss):
                         size = rng.randint(2, min(4, len(turns) - 1) + 1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..records import Segment, Source, Speaker, Transcript
+from .risk_classifier import read_lines
 from .risk_cues import CATEGORIES
 from .risk_flags import DISCLOSED, extract_risk_flags
 from .roles import OFFICER, PERSON_ON_PROBATION, assign_roles
@@ -44,10 +45,6 @@ def predict(item: dict, classifier=None, one_speaker: bool = False) -> dict:
         if tiers.get(f.category) != DISCLOSED:
             tiers[f.category] = f.tier
     return {"id": item["id"], "categories": sorted(tiers), "tiers": dict(sorted(tiers.items()))}
-
-
-def read_lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def predict_file(gold: Path, out: Path, classifier=None, one_speaker: bool = False) -> list[dict]:

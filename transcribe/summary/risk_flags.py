@@ -105,7 +105,7 @@ def _doubted(flag: RiskFlag, windows: list[range], probabilities: np.ndarray) ->
     category in every window holding them it is only "possible"; dropped where those windows show no risk of
     any category above :data:`CUE_DISMISS_THRESHOLD` ("I'm on the knives all day, dicing onions", "the kids'
     social worker closed the case last week")."""
-    held = [w for w, window in enumerate(windows) if set(window) & set(flag.segments)]
+    held = [w for w, window in enumerate(windows) if any(i in window for i in flag.segments)]
     if flag.found_by != "phrase" or not held:
         return flag
     if probabilities[held].max() < CUE_DISMISS_THRESHOLD:
