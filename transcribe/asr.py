@@ -22,6 +22,7 @@ LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's compression_ratio_threshold
 # VAD heard with no recognised word for this long is decoded again in a window of its own (see ``_fill_holes``).
 HOLE_S = 1.5
 HOLE_WINDOW_S = 10.0  # longest window a hole is decoded again in
+HOLE_PADS_S = (1.0, 0.2)  # speech before (and after) a hole decoded with it, pass by pass (see ``_fill_holes``)
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
@@ -221,14 +222,28 @@ class Recogniser:
 
     def _fill_holes(self, audio: Audio, speech: list[tuple[float, float]], segments: list[AsrSegment],
                     spell: Callable[[str], str]) -> list[AsrSegment]:
-        """Decode again the ``speech`` batched decoding returned no words for; add the words found there."""
-        holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
-        if not holes:
-            return segments
-        # Each hole decoded in a window of its own (all in one batch): a window that starts at the skipped
-        # speech no longer stops after what came before it. Short windows: given 19 s of a quiet speaker in one
-        # window, batched decoding returned one guessed word; in two windows of 10 s it returned all of it.
-        windows = _windows(holes, pad_s=1.0, max_s=HOLE_WINDOW_S, duration_s=audio.duration_s)
+        """Decode again the ``speech`` batched decoding returned no words for; add the words found there.
+
+        Two passes. Each hole is decoded in a window of its own (all in one batch), first with a second of the
+        speech before it for context; a window that opens with the end of a sentence already recognised often
+        comes back with that sentence alone, so what is still a hole is decoded once more in windows that start
+        at the hole itself."""
+        for pad_s in HOLE_PADS_S:
+            holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
+            if not holes:
+                break
+            added = self._decode_holes(audio, holes, pad_s, spell)
+            logger.info("%d stretches of speech without words decoded again: %d words added", len(holes),
+                        sum(len(a.words) for a in added))
+            segments = sorted(segments + added, key=lambda seg: seg.start)
+        return segments
+
+    def _decode_holes(self, audio: Audio, holes: list[tuple[float, float]], pad_s: float,
+                      spell: Callable[[str], str]) -> list[AsrSegment]:
+        """The words batched decoding finds in ``holes`` (each padded by ``pad_s``), as new segments."""
+        # Short windows: given 19 s of a quiet speaker in one window, batched decoding returned one guessed
+        # word; in two windows of 10 s it returned all of it.
+        windows = _windows(holes, pad_s=pad_s, max_s=HOLE_WINDOW_S, duration_s=audio.duration_s)
         options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
         pieces, _ = self.batched.transcribe(audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows],
                                             batch_size=self.options.batch_size, **options)
@@ -241,9 +256,7 @@ class Recogniser:
             if new:
                 added.append(AsrSegment(start=new[0].start, end=new[-1].end, text=" ".join(w.word for w in new),
                                         words=new))
-        logger.info("%d stretches of speech without words decoded again: %d words added", len(holes),
-                    sum(len(a.words) for a in added))
-        return sorted(segments + added, key=lambda seg: seg.start)
+        return added
 
     @property
     def name(self) -> str:

@@ -59,7 +59,7 @@ class DiariseOptions:
     num_speakers: int | None = None
     min_speakers: int = 1
     max_speakers: int = 4
-    segmentation_step: float = 0.4
+    segmentation_step: float = 0.3
     clustering_threshold: float = 0.7
     device: str = "auto"
 

@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     glossary: Path | None = Field(default=None, description="text file of hotwords, one term per line")
     min_speakers: int = Field(default=1, ge=1)
     max_speakers: int = Field(default=4, ge=1)
-    segmentation_step: float = Field(default=0.4, gt=0, le=1)
+    segmentation_step: float = Field(default=0.3, gt=0, le=1)
     clustering_threshold: float = Field(default=0.7, gt=0, lt=2)
     max_pause_s: float = Field(default=1.5, gt=0)
     redact_labels: str = Field(default="all", description="comma-separated catalogue labels to redact, or 'all'")
