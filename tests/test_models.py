@@ -20,7 +20,34 @@ def test_every_catalogue_model_is_installed_and_verifies(model_root):
     whisper = read_manifest(model_root)["whisper-base"]
     assert {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt"} <= set(whisper.files)
     campplus = read_manifest(model_root)["campplus"]
-    assert {"LICENSE", "THIRD_PARTY_LICENSES"} <= set(campplus.files)
+    assert {"LICENSE", "THIRD_PARTY_LICENSES", "campplus.onnx"} <= set(campplus.files)
+
+
+def test_campplus_in_onnx_runtime_embeds_real_speech_as_pytorch_does(model_root, two_speaker_wav):
+    """Issue 15: on the CPU CAM++ runs from its ONNX export (faster); on real speech, with a whole chunk and
+    with a speaker's frames only, its embeddings are PyTorch's own."""
+    import numpy as np
+    import torch
+
+    from transcribe.audio import decode_audio
+    from transcribe.diarise.campplus import CamPlusPlusEmbedding
+
+    model = CamPlusPlusEmbedding(model_root / "campplus")
+    assert model.session is not None
+    chunk = torch.from_numpy(decode_audio(two_speaker_wav).samples[:160_000].copy())
+    waveforms = chunk.reshape(1, 1, -1).repeat(3, 1, 1)
+    weights = torch.zeros(3, 589)
+    weights[0] = 1.0
+    weights[1, 100:400] = 1.0
+    weights[2, :5] = 1.0  # too few frames: no embedding either way
+    with torch.inference_mode():
+        fast = model(waveforms, weights).numpy()
+        model.session = None
+        slow = model(waveforms, weights).numpy()
+    assert np.isnan(fast[2]).all() and np.isnan(slow[2]).all()
+    for a, b in zip(fast[:2], slow[:2], strict=True):
+        assert a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) > 0.9999
+    assert not np.allclose(fast[0], fast[1], atol=1e-3)  # the mask is used
 
 
 @pytest.fixture

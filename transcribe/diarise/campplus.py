@@ -109,6 +109,8 @@ class CamPlusPlusEmbedding(Model):
         # as before; one graph at a time.
         options.intra_op_num_threads = torch.get_num_threads()
         options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: recognition runs beside diarisation on the same cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         # None: the PyTorch network everywhere (as pyannote would run it; the benchmark's naive baseline).
         self.session: ort.InferenceSession | None = ort.InferenceSession(
             str(directory / ONNX), options, providers=["CPUExecutionProvider"])
