@@ -111,6 +111,7 @@ class CamPlusPlusEmbedding(Model):
         options.inter_op_num_threads = 1
         # Idle threads sleep instead of spinning: recognition runs beside diarisation on the same cores.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.enable_cpu_mem_arena = False  # inputs vary in length: no arena growing to the largest seen
         # None: the PyTorch network everywhere (as pyannote would run it; the benchmark's naive baseline).
         self.session: ort.InferenceSession | None = ort.InferenceSession(
             str(directory / ONNX), options, providers=["CPUExecutionProvider"])
