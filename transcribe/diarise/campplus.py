@@ -120,23 +120,19 @@ class CamPlusPlusEmbedding(Model):
     def dimension(self) -> int:
         return EMBEDDING_DIM
 
-    def _fbank(self, waveform: torch.Tensor) -> torch.Tensor:
-        """``(1, samples)`` -> ``(frames, mel bins)``; Kaldi expects 16-bit sample scale."""
-        return kaldi.fbank(waveform * (1 << 15), num_mel_bins=NUM_MEL_BINS, frame_length=FRAME_LENGTH_MS,
-                           frame_shift=FRAME_SHIFT_MS, dither=0.0, sample_frequency=self.hparams.sample_rate,
-                           window_type="hamming", use_energy=False)
-
-    def _num_frames(self, num_samples: int) -> int:
-        """How many fbank frames Kaldi makes of ``num_samples`` (whole frames only)."""
-        rate = self.hparams.sample_rate
-        length, shift = int(rate * FRAME_LENGTH_MS / 1000), int(rate * FRAME_SHIFT_MS / 1000)
-        return max(0, 1 + (num_samples - length) // shift)
+    def _fbank(self, waveforms: torch.Tensor) -> torch.Tensor:
+        # shape: (batch, 1, samples) -> (batch, frames, mel bins); Kaldi expects 16-bit sample scale.
+        scaled = waveforms[:, 0, :] * (1 << 15)
+        features = torch.stack([
+            kaldi.fbank(w.unsqueeze(0), num_mel_bins=NUM_MEL_BINS, frame_length=FRAME_LENGTH_MS,
+                        frame_shift=FRAME_SHIFT_MS, dither=0.0, sample_frequency=self.hparams.sample_rate,
+                        window_type="hamming", use_energy=False)
+            for w in scaled
+        ])
+        return features
 
     def forward(self, waveforms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         """Embed each chunk, using only the frames where ``weights`` says the speaker is active.
-
-        pyannote passes each chunk once per local speaker, one after another: a chunk's features are computed
-        once, and not at all when no speaker has enough active frames.
 
         Args:
             waveforms: ``(batch, 1, samples)`` float waveforms.
@@ -146,21 +142,18 @@ class CamPlusPlusEmbedding(Model):
         Returns:
             ``(batch, 192)`` embeddings; rows with fewer than 20 active frames are NaN.
         """
-        batch = waveforms.shape[0]
-        num_frames = self._num_frames(waveforms.shape[-1])
+        features = self._fbank(waveforms)
+        batch, num_frames, _ = features.shape
         if weights is None:
-            mask = torch.ones(batch, num_frames, dtype=torch.bool, device=waveforms.device)
+            mask = torch.ones(batch, num_frames, dtype=torch.bool, device=features.device)
         else:
             # shape: (batch, weight_frames) -> (batch, num_frames)
             mask = F.interpolate(weights.unsqueeze(1).float(), size=num_frames, mode="nearest")[:, 0] > 0.5
-        out = torch.full((batch, EMBEDDING_DIM), float("nan"), device=waveforms.device)
-        features, source = None, None
+        out = torch.full((batch, EMBEDDING_DIM), float("nan"), device=features.device)
         for i in range(batch):
-            if int(mask[i].sum()) < MIN_FRAMES:
+            active = features[i][mask[i]]
+            if active.shape[0] < MIN_FRAMES:
                 continue
-            if source is None or not torch.equal(waveforms[i], waveforms[source]):
-                features, source = self._fbank(waveforms[i]), i
-            active = features[mask[i]]
             active = (active - active.mean(dim=0, keepdim=True)).unsqueeze(0)
             if self.session is not None and active.device.type == "cpu":
                 out[i] = torch.from_numpy(self.session.run(None, {"features": active.numpy()})[0][0])
