@@ -110,3 +110,21 @@ def test_a_recording_decoded_in_slices_keeps_its_words_at_recording_time(pipelin
     jfk_at = meeting.duration_s + 1.5
     assert "country" in " ".join(w.word.lower() for w in sliced if jfk_at <= w.start <= jfk_at + jfk.duration_s)
     assert abs(len(sliced) - len(whole)) <= 0.15 * len(whole), (len(sliced), len(whole))
+
+
+def test_holes_decoded_a_few_batches_at_a_time_find_the_same_words(pipeline, monkeypatch):
+    """Hole windows go to faster-whisper in groups of whole batches (it computes every window's features before
+    decoding any); the groups must find what one call over all of them finds."""
+    import transcribe.asr as asr
+
+    meeting = decode_audio(SAMPLES / "ami_ES2003a_0000-0030.wav")
+    holes = [(t, t + 1.6) for t in np.arange(0.5, meeting.duration_s - 2, 2.5)]  # 11 windows: batches of 4, 4, 3
+    recogniser = pipeline.recogniser
+
+    def words(batches_per_call):
+        monkeypatch.setattr(asr, "HOLE_BATCHES_PER_CALL", batches_per_call)
+        return [(w.word, w.start, w.end) for seg in recogniser._decode_holes(meeting, holes, 0.2, str) for w in seg.words]
+
+    in_one_call = words(100)
+    assert len(in_one_call) >= 10
+    assert words(1) == in_one_call

@@ -24,6 +24,7 @@ HOLE_S = 1.5
 HOLE_WINDOW_S = 10.0  # longest window a hole is decoded again in
 HOLE_PADS_S = (1.0, 0.2)  # speech before (and after) a hole decoded with it, pass by pass (see ``_fill_holes``)
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
+HOLE_BATCHES_PER_CALL = 16  # hole windows are decoded this many batches at a time (see ``_decode_holes``)
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
 # windows of this many seconds its memory stays flat however long the recording.
@@ -245,8 +246,13 @@ class Recogniser:
         # word; in two windows of 10 s it returned all of it.
         windows = _windows(holes, pad_s=pad_s, max_s=HOLE_WINDOW_S, duration_s=audio.duration_s)
         options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
-        pieces, _ = self.batched.transcribe(audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows],
-                                            batch_size=self.options.batch_size, **options)
+        # faster-whisper computes every window's features (30 s padded, about 1 MB each) before decoding any:
+        # a long recording's holes go in groups of whole batches, so memory does not grow with their number.
+        group = self.options.batch_size * HOLE_BATCHES_PER_CALL
+        pieces = (piece for i in range(0, len(windows), group)
+                  for piece in self.batched.transcribe(
+                      audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows[i:i + group]],
+                      batch_size=self.options.batch_size, **options)[0])
         added = []
         for piece in pieces:
             if piece.no_speech_prob > 0.6 or piece.avg_logprob < -1.0 or piece.compression_ratio > LOOP_COMPRESSION_RATIO:
