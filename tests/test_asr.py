@@ -118,7 +118,7 @@ def test_holes_decoded_a_few_batches_at_a_time_find_the_same_words(pipeline, mon
     import transcribe.asr as asr
 
     meeting = decode_audio(SAMPLES / "ami_ES2003a_0000-0030.wav")
-    holes = [(t, t + 1.6) for t in np.arange(0.5, meeting.duration_s - 2, 2.5)]  # 11 windows: batches of 4, 4, 3
+    holes = [(t, t + 1.6) for t in np.arange(0.5, meeting.duration_s - 2, 2.5)]  # 12 windows: three batches of 4
     recogniser = pipeline.recogniser
 
     def words(batches_per_call):

@@ -7,6 +7,7 @@ checkpoint is involved.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Callable
@@ -61,6 +62,7 @@ def _allow_missing_plda() -> None:
     speaker_diarization.get_plda = get_plda
 
 
+@functools.cache
 def _speaker_diarization_class():
     """pyannote's ``SpeakerDiarization`` with its reconstruction in float32: the same diarisation, a fraction
     of the memory on long recordings.
