@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, ORDINAL_WORDS_PATTERN
+from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
 from .spans import Span
 from .spoken import INTERJECTION_UTTERANCE
 
@@ -40,6 +40,8 @@ _NUMERIC_DATE = re.compile(rf"\b(?:the\s+)?{_NUMERIC_DAY}(?:[\s,]+of\s+the)?{_SE
 # Day and month both ordinals ("Eighth of the eighth, ninety-four"): a date, read as one of birth by its year.
 _ORDINAL = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN})"
 _ORDINALS_ONLY = re.compile(rf"(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}{_SEP}", re.I)
+# Day and month as ordinals with no year ("the fourteenth of the sixth..."): a date only after a birth word.
+_ORDINAL_PAIR = re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}\b", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
@@ -63,7 +65,8 @@ def _birth_year_like(text: str, today: date) -> bool:
     return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
 
 
-_GOES_ON = re.compile(r"(?<![.?!])\n")  # an utterance that stops without a full stop ("Nineteenth,")
+# An utterance that stops without a full stop ("Nineteenth,") or trails off ("the fourteenth of the sixth...").
+_GOES_ON = re.compile(r"(?:(?<![.?!])|(?<=\.\.\.)|(?<=…))\n")
 
 
 def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -96,17 +99,95 @@ def _cut(span: Span, blanked: list[tuple[int, int]]) -> list[Span]:
 
 def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     """Dates of birth in ``text``: after a birth word (within ~120 characters), or with an old year; a date
-    said in pieces ("Nineteenth," "Yeah." "of the eleventh, two thousand.") as one."""
-    joined, blanked = bridged(text)
-    return [piece for span in _find_dates_of_birth(joined, today) for piece in _cut(span, blanked)]
-
-
-def _find_dates_of_birth(text: str, today: date | None) -> list[Span]:
+    said in pieces ("Nineteenth," "Yeah." "of the eleventh, two thousand.") as one; its year said on its own
+    beside it ("Nineteen sixty-eight. The second of August.", "Go on." "eighty-three."); and any other
+    mention of the same day and month (the officer's read-back)."""
     today = today or date.today()
+    joined, blanked = bridged(text)
+    births = _find_dates_of_birth(joined, today)
+    births += _same_day_and_month(joined, births) + _lone_years(joined, births, today)
+    return [piece for span in births for piece in _cut(span, blanked)]
+
+
+_CARDINALS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+              "seventeen eighteen nineteen twenty").split()
+_VALUES = {w: n for n, w in enumerate(ORDINAL_WORDS, start=1)} | {w: n for n, w in enumerate(_CARDINALS, start=1)}
+_MONTH_BY_PREFIX = {m[:3]: n for n, m in enumerate(MONTHS, start=1)}
+
+
+def _day_month(value: str) -> tuple[int, int] | None:
+    """(day, month) of a date as said or written ("the 12th of Sept", "fourteenth of the sixth", "12.9.77")."""
+    words = re.findall(r"\d+|[a-z]+", value.lower())
+    numbers, month, i = [], None, 0
+    while i < len(words):
+        word = words[i]
+        if word.isdigit():
+            numbers.append(int(word))
+        elif word in ("twenty", "thirty") and i + 1 < len(words) and _VALUES.get(words[i + 1], 10) < 10:
+            numbers.append((20 if word == "twenty" else 30) + _VALUES[words[i + 1]])
+            i += 1
+        elif word in _VALUES or word in ("thirtieth", "thirty"):
+            numbers.append(_VALUES.get(word, 30))
+        elif month is None and len(word) >= 3 and _MONTH_BY_PREFIX.get(word[:3]) and \
+                (MONTHS[_MONTH_BY_PREFIX[word[:3]] - 1].startswith(word) or word == "sept"):
+            month = _MONTH_BY_PREFIX[word[:3]]
+        i += 1
+    if month is None and len(numbers) >= 2:
+        month = numbers[1]
+    if not numbers or month is None or not (1 <= numbers[0] <= 31 and 1 <= month <= 12):
+        return None
+    return numbers[0], month
+
+
+def _same_day_and_month(text: str, births: list[Span]) -> list[Span]:
+    """Other dates with a date of birth's day and month: "12.9.1977" ... "The twelfth of September"."""
+    said = {_day_month(text[s.start:s.end]) for s in births} - {None}
+    if not said:
+        return []
+    found = []
+    for m in [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text)]:
+        if _day_month(m.group()) in said and not any(s.start < m.end() and m.start() < s.end for s in births + found):
+            found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+    return found
+
+
+# A year said on its own, as an utterance or a sentence ("No, 1986.", "Year?" "two thousand.").
+_LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
+                        rf"(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
+                        rf"(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+                        rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$))", re.I | re.M)
+_ASKS_AGE = re.compile(r"\b(?:how\s+old|age)\b", re.I)
+YEAR_REACH = 2  # utterances after a date of birth where its year may still come
+
+
+def _lone_years(text: str, births: list[Span], today: date) -> list[Span]:
+    """A year said alone next to a date of birth: in the same utterance before it, or in the next
+    :data:`YEAR_REACH` utterances (a year given after "Year?", or corrected: "No, 1986")."""
+    found: list[Span] = []
+    for birth in births:
+        line_start = text.rfind("\n", 0, birth.start) + 1
+        after_end = birth.end
+        for _ in range(YEAR_REACH + 1):
+            nxt = text.find("\n", after_end + 1)
+            after_end = len(text) if nxt < 0 else nxt
+        for lo, hi in ((line_start, birth.start), (birth.end, after_end)):
+            for m in _LONE_YEAR.finditer(text, lo, hi):
+                start, end = m.span("year")
+                year = m.group("year")
+                asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
+                if (year.isdigit() and int(year) > today.year) or _ASKS_AGE.search(asked) or any(
+                        s.start < end and start < s.end for s in births + found):
+                    continue
+                found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
+    return found
+
+
+def _find_dates_of_birth(text: str, today: date) -> list[Span]:
     spans: list[Span] = []
     previous_end = 0  # end of the last date of any kind
     list_end = -1  # end of the last date of birth in a list that a plural birth word announced
-    candidates = sorted([(m, False) for m in _DATE.finditer(text)] + [(m, True) for m in _NUMERIC_DATE.finditer(text)],
+    candidates = sorted([(m, False) for m in _DATE.finditer(text)]
+                        + [(m, True) for m in (*_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text))],
                         key=lambda c: (c[0].start(), -c[0].end()))
     for m, numeric in candidates:
         if any(s.start < m.end() and m.start() < s.end for s in spans):

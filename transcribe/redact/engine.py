@@ -87,7 +87,8 @@ class Redactor:
 
         resolved = _resolve(resolved + fragments(resolved))
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed])
-        return _resolve(resolved + fragments(resolved))  # pieces of what the shapes found ("9884" after "076 773")
+        resolved = _resolve(resolved + fragments(resolved))  # pieces of what the shapes found ("9884" after "076 773")
+        return _join_address_parts(text, resolved)
 
     def _is_kept(self, value: str, label: str) -> bool:
         """A name (of a person, a place or an address) people said to keep: the officer's own, or a wrong
@@ -195,6 +196,34 @@ def _resolve(spans: list[Span]) -> list[Span]:
             accepted.append(Span(min([s.start] + [a.start for a in clash]), max([s.end] + [a.end for a in clash]),
                                  s.label, s.detector))
     return sorted(accepted, key=lambda s: s.start)
+
+
+_ADJACENT = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def _join_address_parts(text: str, spans: list[Span]) -> list[Span]:
+    """One address for its parts said in a row: "Flat 9" + "Tamworth House" + "112 Rye Lane" (a building's
+    name counts only between two address parts; the town after an address stays a place of its own)."""
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        span = spans[i]
+        j = i
+        while span.label == "ADDRESS" and j + 1 < len(spans):
+            nxt = spans[j + 1]
+            if nxt.label == "LOCATION" and j + 2 < len(spans) and spans[j + 2].label == "ADDRESS" \
+                    and _ADJACENT.fullmatch(text, nxt.end, spans[j + 2].start):
+                step = 2
+            elif nxt.label == "ADDRESS":
+                step = 1
+            else:
+                break
+            if not _ADJACENT.fullmatch(text, spans[j].end, nxt.start):
+                break
+            j += step
+        out.append(span if j == i else Span(span.start, spans[j].end, "ADDRESS", span.detector))
+        i = j + 1
+    return out
 
 
 def redact_segments(redactor: Redactor, segments: list[Segment]) -> list[Redaction]:

@@ -82,6 +82,11 @@ _BANK_CONTEXT = re.compile(r"\b(sort\s*code|account|acc(?:ount)?\s*(?:no|number)
 _SORT_CODE = re.compile(r"\d{6}")
 _ACCOUNT = re.compile(r"\d{8}")
 _CONTEXT_WINDOW = 160  # characters before a number searched for context words (reaches the previous utterance)
+# The last digits of a phone number ("the one ending double four seven", "does it still end 338?") identify it.
+_TAIL_CUE = re.compile(r"\b(?:ending|ends?)(?:\s+(?:in|with|on))?[\s,]*$|\blast\s+(?:two|three|four|few|\d)\s+"
+                       r"(?:digits|numbers)(?:\s+(?:are|is))?[\s,:]*$", re.I)
+_PHONE_WORD = re.compile(r"\b(?:mobile|phone|landline|moby|(?:your|my|his|her|their|new|old|same)\s+number)\b", re.I)
+_WORD_AFTER = re.compile(r"\s+(?!(?:yeah|or|and|is|isn't|innit|right|still)\b)[A-Za-z]")  # "ends in 12 minutes"
 
 
 def _matches(run: CodeRun, pattern: re.Pattern, text: str) -> Iterator[tuple[re.Match, tuple[int, int]]]:
@@ -154,11 +159,24 @@ def find_identifiers(doc: Document) -> list[Span]:
                     if not any(start < b and a < end for a, b in taken):
                         spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
                         taken.append((start, end))
-    return spans + find_emails(text)
+    return spans + _phone_tails(doc, spans) + find_emails(text)
+
+
+def _phone_tails(doc: Document, found: list[Span]) -> list[Span]:
+    """Two to four digits said as the end of a phone number."""
+    text, spans = doc.text, []
+    for run in doc.runs:
+        start, end = run.tokens[0].start, run.tokens[-1].end
+        if (2 <= len(run.chars) <= 4 and run.chars.isdigit() and _TAIL_CUE.search(text, max(0, start - 30), start)
+                and _PHONE_WORD.search(text, max(0, start - 100), start) and not _WORD_AFTER.match(text, end)
+                and not any(s.start < end and start < s.end for s in found)):
+            spans.append(Span(start, end, "PHONE", "format+context"))
+    return spans
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-_TLD_WORDS = r"(?:com|co|uk|org|net|gov|nhs|ac|me|io|info|biz|ie|scot|wales|eu)"
+# Generic endings, and any two letters but a few words (a country's: "inbox dot lv", "wp dot pl").
+_TLD_WORDS = r"(?:com|org|net|gov|nhs|info|biz|scot|wales|(?!(?:in|on|is|it|to|so|up|at|of|or|an|as|be|by|do|go|he|if|no|we)\b)[a-z]{2})"
 # Number words ("or", "all", "owe", "so" only read as "oh" between digits elsewhere, so not here).
 _NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEENS, *TENS, "double",
                          "treble", "triple", "hundred"])

@@ -20,6 +20,7 @@ from itertools import pairwise
 from ..vocabulary import MONTHS, WEEKDAYS
 from .lexicons import DECOYS, first_names, is_common_word, places, zipf
 from .spans import Span
+from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
 _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent|court|ct|gardens|place|pl|"
            r"terrace|grove|hill|park|row|walk|square|mews|view|rise|green|parade|vale|fold|croft|gate|wharf|"
@@ -39,7 +40,8 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 _LOOSE_ADDRESS = re.compile(
     rf"(?:\b(?i:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?(?:\bnumber\s+)?"
-    rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+(?P<name>{_CAP})(?P<rest>[ \t]+(?:{_CAP}|[a-z]{{4,}}))?")
+    rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+(?P<name>{_CAP})"
+    rf"(?P<rest>(?:[ \t]+(?:{_CAP}|[a-z]{{4,}}|yr|y)\b){{1,2}})?")  # "19 Heol y Nant"
 _ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
                            r"number|i'?m at|still at|round at|new place)\b", re.I)
 _NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
@@ -133,7 +135,8 @@ RARE_ZIPF = 3.0
 # ("Tommo and big Gaz", "Wattsy from your surname?").
 _UNHEARD_OF_ZIPF = 2.0
 # A given name written in lower case by the recogniser ("ask shannon", "ellie's moved") is taken when spaCy
-# reads it as a proper noun and it is not an everyday word, or whatever spaCy says when it is rare as a word.
+# reads it as a proper noun and it is not an everyday word, or whatever spaCy says when it is rare as a word
+# or its whole utterance is in lower case (and it is not a common word: "sean", not "will").
 _LOWERCASE_NAME_ZIPF = 4.0
 _LOWERCASE_RARE_NAME_ZIPF = 3.0
 
@@ -141,7 +144,7 @@ _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outs
                                 r"down\s+in|the)\s+$", re.I)
 _NOT_PLACE_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "christmas",
                     "easter", "i", "english", "british", "court", "prison", "hospital", "work", "town", "bed",
-                    "custody", "care", "treatment", "rehab"}
+                    "custody", "care", "treatment", "rehab", "flat", "apartment", "room", "unit", "number"}
 _AFTER_PREPOSITION = re.compile(
     r"\b(?i:in|at|from|near|round|around|outside|towards|over\s+in|up\s+in|down\s+in|up\s+at|down\s+at|"
     r"go\s+to\s+the|went\s+to\s+the|down\s+the|at\s+the|in\s+the|from\s+the|the\s+big)\s+"
@@ -170,17 +173,26 @@ _CLOCK_AFTER = re.compile(r"\s+(?:past|to)\s+(?:\d|one|two|three|four|five|six|s
                           re.I)
 
 
-def _is_decoy(value: str) -> bool:
+_SPOKEN_NUMBER_WORDS = frozenset([*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, "hundred", "thousand"]) - WEAK_ZEROS
+
+
+def _is_decoy_word(value: str) -> bool:
     lower = value.lower().strip(" .,'’-")
     return not lower or lower in DECOYS  # bare punctuation ("'", "-") is trimmed like a decoy word
+
+
+def _is_decoy(value: str) -> bool:
+    """A decoy word, or numbers only ("Nought", "Double nine"): never a name."""
+    words = re.split(r"[\s,.-]+", value.lower().strip(" .,'’-"))
+    return _is_decoy_word(value) or all(w in _SPOKEN_NUMBER_WORDS for w in words)
 
 
 def _trim_decoy_words(value: str, start: int) -> tuple[str, int]:
     """Drop leading and trailing words such as "I", "Okay" that spaCy glues onto entities ("I. Okay")."""
     words = list(re.finditer(r"\S+", value))
-    while words and _is_decoy(words[0].group()):
+    while words and _is_decoy_word(words[0].group()):
         words.pop(0)
-    while words and _is_decoy(words[-1].group()):
+    while words and _is_decoy_word(words[-1].group()):
         words.pop()
     if not words:
         return "", start
@@ -304,6 +316,8 @@ def find_people_and_places(text: str) -> list[Span]:
                 add(Span(start, start + len(value), "LOCATION", "ner"))
 
     names, towns = first_names(), places()
+    # Utterances the recogniser wrote all in lower case: no capital can mark a name there.
+    uncased = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if not any(c.isupper() for c in m.group())]
     for token in doc:
         word = token.text
         if len(word) < 2 or not word.isalpha() or _is_decoy(word):
@@ -328,7 +342,9 @@ def find_people_and_places(text: str) -> list[Span]:
                      else "gazetteer"))
         elif lower in names and word.islower() and len(word) >= 3 and (
                 zipf(word) < _LOWERCASE_RARE_NAME_ZIPF and (token.i == 0 or token.nbor(-1).pos_ != "DET")
-                or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF):
+                or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF
+                or not is_common_word(word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X", "INTJ")
+                and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)):
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
             end = token.idx + len(word)
@@ -424,9 +440,14 @@ def find_people_and_places(text: str) -> list[Span]:
             continue
         if not _ADDRESS_TALK.search(text, max(0, m.start() - 150), m.start()):
             continue
-        end = m.end() if m.group("rest") and m.group("rest").strip().lower() not in _NOT_A_STREET_WORD \
-            else m.end("name")
-        if not any(s.start <= m.start() < s.end for s in spans):  # a venue ("the Three Horseshoes")
+        end = m.end("name")
+        for word in re.finditer(r"\S+", m.group("rest") or ""):
+            if word.group().lower() in _NOT_A_STREET_WORD:
+                break
+            if word.group() not in ("y", "yr"):  # Welsh "the" only inside a name
+                end = m.start("rest") + word.end()
+        # Not a venue ("the Three Horseshoes"); a flat number before it is part of it.
+        if not any(s.start <= m.start() < s.end and s.label != "ADDRESS" for s in spans):
             add(Span(m.start(), end, "ADDRESS", "address"))
     addresses = [s for s in spans if s.label == "ADDRESS"]
     for m in _HOUSE_NUMBER.finditer(text):

@@ -23,7 +23,7 @@ import re
 from .identifiers import whole_format
 from .lexicons import FILLERS, PUBLIC_NUMBERS
 from .spans import STRUCTURED, Document, Span
-from .spoken import CodeRun, code_runs, read_letters
+from .spoken import NATO, CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
 MIN_ID_DIGITS = 4  # with letters among them
@@ -31,6 +31,7 @@ MAX_JOINED_LINES = 3  # a number may continue this many utterances on
 MAX_FILLER_WORDS = 6  # words (not code) allowed between two pieces of one number
 FRAGMENT_WINDOW = 6  # utterances either side searched for pieces of an identifier found
 NEXT_TO = 2  # letters said alone this close to an identifier belong to it even when it does not hold them
+MAX_LETTER_PIECE = 3  # letters said one by one that may be a piece of an identifier (more spell a name)
 # Shapes one character away from a catalogue format (checked on the compact form, '/' kept).
 _NEAR = [
     ("NINO", re.compile(r"[A-Z]{2,3}\d{5,7}[A-D]?")),
@@ -41,7 +42,9 @@ _NEAR = [
     ("PHONE", re.compile(r"0?7\d{8,10}|0[1-9]\d{8,10}|O7\d{8,10}")),
     ("NHS_NUMBER", re.compile(r"[1-9]\d{8,10}")),
 ]
-_LETTER_PIECE = re.compile(r"(?<![\w'’])[A-Z](?:[ ,.-]+[A-Z]){0,2}(?![\w'’])")
+# Two or three capitals said one by one; longer runs of single letters are a name spelled out ("P O P E S C U").
+_LETTER_PIECE = re.compile(r"(?<![\w'’])[A-Z](?:[ ,.-]+[A-Z])*(?![\w'’])")
+_PHONETIC_PIECE = re.compile(r"\b(?:" + "|".join(NATO) + r")(?:[ ,.-]+(?:" + "|".join(NATO) + r")){1,2}\b", re.I)
 # Whole formats that pieces with a single digit or none may complete ("A six one four..." "eight H T").
 _WHOLE_FORMAT = re.compile(r"[A-Z]\d{4}[A-Z]{2}|[A-Z]{2}\d{6}[A-D]|\d{2,4}/\d{1,7}[A-Z]|[A-Z]{2}\d{2}[A-Z]{3}|[A-Z]\d{6}")
 # After a number: it counts something, or is money.
@@ -78,9 +81,12 @@ def join_pieces(text: str, runs: list[CodeRun]) -> list[list[CodeRun]]:
             words = len(gap_words)
             breaks = gap.count("\n")
             so_far = "".join(r.chars for r in groups[-1])
-            # Pieces that together make a whole format may have a longer aside between them ("E three oh
-            # five" ... "Hang on let me write it. Yeah." ... "eight seven one").
-            whole = _WHOLE_FORMAT.fullmatch(so_far + run.chars) and breaks and words <= 2 * MAX_FILLER_WORDS
+            # Pieces that together make a whole identifier may have an aside between them: across utterances
+            # a longer one ("E three oh five" ... "Hang on let me write it. Yeah." ... "eight seven one"), within
+            # one as long as a filler ("S H two six, hang on, one one, nine zero, A").
+            joined = so_far + run.chars
+            whole = ((_WHOLE_FORMAT.fullmatch(joined) or len(run.chars) > 1 and whole_format(joined))
+                     and words <= MAX_FILLER_WORDS * (2 if breaks else 1))
             if (((_digits(last.chars) >= 2 and _digits(run.chars) >= 2) or whole)
                     and breaks <= MAX_JOINED_LINES
                     and (whole or words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
@@ -237,14 +243,14 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
         compact = "".join(r.chars for r in code_runs(text[s.start:s.end])).replace("/", "")
         if len(compact) >= MIN_ID_DIGITS:
             values.append((doc.locate(s.start)[0], compact, s.label))
+    spans = _email_pieces(doc, [s for s in found if s.label == "EMAIL"])
     if not values:
-        return []
-    spans = []
+        return spans
     for run in doc.runs:
         for line, start, end, chars in _per_utterance(doc, run, found):
             chars = chars.replace("/", "")
-            # A digit and a letter are enough when they end or start the identifier ("... seven D").
-            end_piece = len(chars) == 2 and _digits(chars) == 1
+            # One digit is enough when the piece starts or ends the identifier ("W F one..." "... seven D").
+            end_piece = _digits(chars) == 1 and len(chars) >= 2
             if not end_piece and (len(chars) < 3 or _digits(chars) < 2):
                 continue
             for where, compact, label in values:
@@ -256,7 +262,10 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     # utterance that is only letters ("W.", "bee double you.").
     # The flag: two or more letters said one by one (not a word such as "OK").
     letter_pieces = [(m.start(), m.end(), re.sub(r"[^A-Z]", "", m.group()), True)
-                     for m in _LETTER_PIECE.finditer(text) if len(m.group()) > 1]
+                     for m in _LETTER_PIECE.finditer(text)
+                     if 1 < len(m.group()) and sum(c.isalpha() for c in m.group()) <= MAX_LETTER_PIECE]
+    letter_pieces += [(m.start(), m.end(), "".join(w[0].upper() for w in re.findall(r"[A-Za-z-]+", m.group())), True)
+                      for m in _PHONETIC_PIECE.finditer(text)]  # "November Romeo... hang on"
     for line, utterance in enumerate(doc.texts):
         said = utterance.strip(" .,!?…-")
         letters = read_letters(said) if len(said) < 20 else ""
@@ -274,6 +283,25 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
                 if not any(s.start < end and start < s.end for s in found):
                     spans.append(Span(start, end, label, "fragment"))
                 break
+    return spans
+
+
+# A mailbox name said before its address ("M, C, underscore, leary," ... "mc underscore leary ... at hotmail").
+_EMAIL_PIECE = re.compile(r"(?<![\w'’])(?:[a-z0-9]+[ \t,]+){0,3}(?:underscore|dot|dash|hyphen)(?:[ \t,]+[a-z0-9]+){1,3}",
+                          re.I)
+
+
+def _email_pieces(doc: Document, emails: list[Span]) -> list[Span]:
+    """Pieces of an email address found nearby: words joined by "underscore" or "dot" that the address holds."""
+    addresses = [(doc.locate(e.start)[0], e, {w.lower() for w in _WORD.findall(doc.text[e.start:e.end])})
+                 for e in emails]
+    spans = []
+    for m in _EMAIL_PIECE.finditer(doc.text) if emails else ():
+        line = doc.locate(m.start())[0]
+        words = {w.lower() for w in _WORD.findall(m.group()) if len(w) >= 3} - {"underscore", "dot", "dash", "hyphen"}
+        if any(abs(where - line) <= FRAGMENT_WINDOW and not (e.start < m.end() and m.start() < e.end) and words & held
+               for where, e, held in addresses):
+            spans.append(Span(m.start(), m.end(), "EMAIL", "fragment"))
     return spans
 
 

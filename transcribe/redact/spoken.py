@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicons import FILLERS
+from .lexicons import FILLERS, is_common_word
 
 # "or", "all", "owe" and "so": how speech recognition often writes a spoken "oh" inside a number (read so
 # only between two digits: "seven or four", "three so eight", not "111, or the Samaritans").
@@ -103,10 +103,26 @@ def _digit_at(tokens: list[Token], i: int) -> bool:
     return (tokens[i].text.isdigit() and len(tokens[i].text) == 1) or (lower in DIGIT_WORDS and lower not in WEAK_ZEROS)
 
 
+def _spelling_word(tokens: list[Token], i: int) -> int:
+    """Tokens used by a letter told by a word ("D for delta", "M as in mother", "b for bravo"), or 0."""
+    letter = tokens[i].text
+    if len(letter) != 1 or not letter.isalpha():
+        return 0
+    for link in (("for",), ("as", "in")):
+        j = i + 1 + len(link)
+        if j < len(tokens) and [t.text.lower() for t in tokens[i + 1:j]] == list(link):
+            word = tokens[j].text
+            if len(word) >= 3 and word.isalpha() and word[0].lower() == letter.lower():
+                return j - i + 1
+    return 0
+
+
 def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     """Characters meant by the token(s) at ``i`` and how many tokens they used; None if not code-like."""
     word = tokens[i].text
     lower = word.lower()
+    if told := _spelling_word(tokens, i):
+        return word.upper(), told
     if lower == "double" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "you":
         return "W", 2
     if lower in REPEATS and i + 1 < len(tokens):
@@ -139,7 +155,9 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     if lower in LETTER_NAMES and not (word.isupper() and len(word) > 1):  # "EN" is E N; "en" is N
         return LETTER_NAMES[lower], 1
     if word.isalpha() and len(word) <= 3:
-        if len(word) == 1 or word.isupper() or lower not in _FUNCTION_WORDS:
+        # Lower-case words are letters unless they are words ("bd seven" is a postcode; "die" and "top" are not).
+        if len(word) == 1 or word.isupper() or lower not in _FUNCTION_WORDS and not (
+                len(word) == 3 and is_common_word(lower)):
             return word.upper(), 1
     return None
 
