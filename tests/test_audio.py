@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -156,3 +157,35 @@ def test_recording_time_falls_back_to_the_file_time(tmp_path, ffmpeg_exe, jfk_wa
     assert source == "file time" and datetime.fromisoformat(when) == datetime(2026, 5, 4, 13, 30).astimezone()
     os.utime(dst, (mtime + 1e9, mtime + 1e9))  # a clock in the future is not a recording time
     assert recording_time(dst) == (None, None)
+
+
+@pytest.mark.parametrize("ext", ["wav", "mp3"])
+def test_samples_are_ffmpegs_output_whatever_the_header_promised(tmp_path, ffmpeg_exe, jfk_wav, monkeypatch, ext):
+    """Read straight into one array: the same samples as ffmpeg's whole output, also when the header
+    understates the length and the array has to grow."""
+    import transcribe.audio as audio_module
+
+    src = jfk_wav if ext == "wav" else convert(ffmpeg_exe, jfk_wav, tmp_path / "clip.mp3", *FORMATS["mp3"])
+    whole = subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-i", str(src), "-f", "f32le", "-ac", "1",
+                            "-ar", "16000", "pipe:"], capture_output=True, check=True).stdout
+    reference = np.frombuffer(whole, dtype=np.float32)
+    assert np.array_equal(decode_audio(src).samples, reference)
+    monkeypatch.setattr(audio_module, "_expected_samples", lambda path, rate: 1000)
+    assert np.array_equal(decode_audio(src).samples, reference)
+
+
+def test_decoding_a_long_recording_costs_its_samples_not_twice_them(tmp_path, ffmpeg_exe):
+    """Twenty minutes decoded in a fresh process: the peak grows by the samples' size and little more (reading
+    ffmpeg's output whole and then converting it took twice that)."""
+    long_wav = tmp_path / "long.wav"
+    subprocess.run([ffmpeg_exe, "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=1200:a=0.1:r=16000",
+                    "-ac", "1", "-c:a", "pcm_s16le", str(long_wav)], check=True)
+    probe = ("import resource, sys\n"
+             "from transcribe.audio import decode_audio\n"
+             "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             "samples = decode_audio(sys.argv[1]).samples\n"
+             "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+             "print(grown * 1024 / samples.nbytes)\n")
+    ratio = float(subprocess.run([sys.executable, "-c", probe, str(long_wav)], capture_output=True, text=True,
+                                 check=True).stdout)
+    assert ratio < 1.3, ratio

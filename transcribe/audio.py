@@ -91,7 +91,9 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
     """Decode a recording to mono float32 samples at ``sample_rate``.
 
     Any format ffmpeg reads is accepted (wav, mp3, m4a/aac, amr, ogg/opus, webm, mp4, wma, flac...); the
-    first audio stream of a video is used. The file extension is ignored: the content decides.
+    first audio stream of a video is used. The file extension is ignored: the content decides. ffmpeg's output
+    is read straight into one array sized from the header, so a two-hour recording costs its samples and
+    little more (never a second copy of them).
 
     Args:
         path: the recording.
@@ -106,13 +108,8 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
     """
     path = Path(path).absolute()
     _check_readable(path)
-    try:
-        out, _ = _decoder(path, sample_rate).run(cmd=ffmpeg_executable(), capture_stdout=True, capture_stderr=True)
-    except ffmpeg.Error as e:
-        raise InputError(_explain_ffmpeg_failure(path, e.stderr or b"")) from e
-    samples = np.frombuffer(out, dtype=np.float32)
-    _check_samples(samples.size, bool(np.isfinite(samples).all()))
-    audio = Audio(samples=samples.copy(), sample_rate=sample_rate)
+    samples, _ = _decode(path, sample_rate, keep=True)
+    audio = Audio(samples=samples, sample_rate=sample_rate)
     _check_complete(path, audio.duration_s)
     return audio
 
@@ -129,21 +126,62 @@ def check_decodable(path: str | Path, sample_rate: int = SAMPLE_RATE) -> float:
     """
     path = Path(path).absolute()
     _check_readable(path)
+    _, count = _decode(path, sample_rate, keep=False)
+    _check_complete(path, count / sample_rate)
+    return count / sample_rate
+
+
+_BLOCK_SAMPLES = 1 << 18  # read from ffmpeg 1 MB at a time
+
+
+def _expected_samples(path: Path, sample_rate: int) -> int:
+    """Samples the header promises (a little over), or ten minutes' worth when it promises nothing."""
+    lengths = _wav_lengths(path) or _container_lengths(path, 0.0)
+    seconds = lengths[0] if lengths else 600.0
+    return int(seconds * 1.01 * sample_rate) + sample_rate
+
+
+def _decode(path: Path, sample_rate: int, keep: bool) -> tuple[np.ndarray | None, int]:
+    """Run ffmpeg and read its float32 output into one array (``keep``), growing it only when the header
+    understated the length, or block by block into one small buffer (not ``keep``). Every sample is checked to
+    be finite as it arrives. Returns the samples (None when not kept) and their number.
+
+    Raises:
+        InputError: ffmpeg failed, decoded nothing, or produced invalid samples.
+    """
+    buffer = np.empty(_expected_samples(path, sample_rate) if keep else _BLOCK_SAMPLES, dtype=np.float32)
+    filled = checked = count = 0  # bytes in the buffer; samples checked in it; samples read in all
+    finite = True
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a flood of warnings cannot block ffmpeg
         process = subprocess.Popen(_decoder(path, sample_rate).compile(cmd=ffmpeg_executable()),
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
-        samples, finite = 0, True
-        while block := process.stdout.read(1 << 20):
-            decoded = np.frombuffer(block[:len(block) // 4 * 4], dtype=np.float32)
-            samples += decoded.size
-            finite = finite and bool(np.isfinite(decoded).all())
+        while True:
+            if filled == buffer.nbytes:
+                if keep:  # the header said less than the file holds: grow by half
+                    buffer = np.concatenate([buffer, np.empty(buffer.size // 2 + _BLOCK_SAMPLES, dtype=np.float32)])
+                else:
+                    filled = checked = 0
+            view = memoryview(buffer).cast("B")[filled:filled + 4 * _BLOCK_SAMPLES]
+            got = process.stdout.readinto(view)
+            if not got:
+                break
+            filled += got
+            whole = filled // 4
+            finite = finite and bool(np.isfinite(buffer[checked:whole]).all())
+            count += whole - checked
+            checked = whole
+            if not keep and filled % 4:  # keep the part of a sample read so far at the front
+                buffer.view(np.uint8)[:filled % 4] = buffer.view(np.uint8)[4 * whole:filled]
+                filled, checked = filled % 4, 0
         failed = process.wait() != 0
         errors.seek(0)
         if failed:
             raise InputError(_explain_ffmpeg_failure(path, errors.read()))
-    _check_samples(samples, finite)
-    _check_complete(path, samples / sample_rate)
-    return samples / sample_rate
+    _check_samples(count, finite)
+    if not keep:
+        return None, count
+    # Far more room than samples (a header that overstated the length): keep a right-sized copy instead.
+    return (buffer[:count].copy() if buffer.size > 1.05 * count + 2 * sample_rate else buffer[:count]), count
 
 
 # A recording whose header promises more (or less) audio than the file holds was cut short while being copied,
