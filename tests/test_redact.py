@@ -420,6 +420,20 @@ def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
      "EMAIL", "P, J, underscore, barlow"),
     # a name in an utterance the recogniser wrote all in lower case
     (["did tyler come with you"], "PERSON", "tyler"),
+    # Ninth round (eighth set as the tuning set): a year said "two thousand and twelve" inside a PNC; a phonetic
+    # word alone, as a piece or as the answer to "Letter?"; a corrected piece; a baby's birth; a long domain
+    (["PNC please.", "Two thousand and twelve, slash,", "Yep.", "oh four five six seven eight nine R."], "PNC_ID",
+     "Two thousand and twelve, slash"),
+    (["Case reference?", "Echo,", "Yeah.", "two four six eight one three.", "So E 246813?"], "CRN", "Echo"),
+    (["CRO?", "Four four one seven, slash twenty-three,", "Letter?", "Alpha. And that's on the sheet.",
+      "4417/23A, got it."], "CRO_NUMBER", "Alpha"),
+    (["NHS number?", "Four oh one, two three four, five six seven two.", "Four oh one, two three one, five six seven two.",
+      "No, it's a four. Two three four.", "401 234 5672."], "NHS_NUMBER", "a four. Two three four"),
+    (["Good news, Jodie had the baby, fourth of March."], "DATE_OF_BIRTH", "fourth of March"),
+    (["Email's k dot obi at north leeds boxing dot org dot uk."], "EMAIL",
+     "k dot obi at north leeds boxing dot org dot uk"),
+    (["Where are you living now?", "Ground floor, twenty-two Albion Street."], "ADDRESS", "twenty-two Albion Street"),
+    (["Who's your GP?", "Harehills Road Surgery, same as before."], "LOCATION", "Harehills Road Surgery"),
 ])
 def test_pieces_spellings_and_asides_found_by_general_rules(redactor, texts, label, value):
     found = labels_in(redactor, *texts)
@@ -433,6 +447,9 @@ def test_pieces_spellings_and_asides_found_by_general_rules(redactor, texts, lab
     (["It was 0161 496 0234, is that one short?"], ["one short"]),
     (["Seven four, sorry, my phone's about to die."], ["my phone's about to die"]),  # "die" is no letters
     (["hang on till i find it"], ["hang on till"]),  # lower case, but verbs and conjunctions
+    (["I walked one near the park and back."], ["one near the park"]),  # number words need a street's name
+    (["NI number?", "J K 41 28 33 C.", "No, the coffee was £4.60."], ["£4.60"]),  # a correction, but money
+    (["I paid two thousand pounds for it."], ["two thousand pounds"]),
 ])
 def test_what_the_general_rules_leave_readable(redactor, texts, kept):
     shown_text = shown(redactor, *texts)

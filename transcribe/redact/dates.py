@@ -43,7 +43,8 @@ _ORDINALS_ONLY = re.compile(rf"(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_O
 # Day and month as ordinals with no year ("the fourteenth of the sixth..."): a date only after a birth word.
 _ORDINAL_PAIR = re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}\b", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
-_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day)\b", re.I)
+_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day|"
+                            r"gave\s+birth|had\s+(?:the|a|her|my|our|his|their)\s+(?:baby|little\s+(?:boy|girl)))\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
 _PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|d\.?o\.?b'?s)\b", re.I)
 _CONTEXT_WINDOW = 120

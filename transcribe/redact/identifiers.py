@@ -185,8 +185,8 @@ _SPOKEN_EMAIL = re.compile(
     r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
     r"(?:" + _NUMBER_WORD + r")(?:-(?:" + _NUMBER_WORD + r"))?))*)\s+at\s+"
     r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD_WORDS + r"|"
-    # a domain the recogniser wrote as two words: "sutcliffe family dot co dot uk"
-    r"[a-z0-9]+(?:\s+[a-z0-9]+)?(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS
+    # a domain the recogniser wrote as two or three words: "sutcliffe family dot co dot uk"
+    r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS
     + r")*)\b", re.I)
 
 # "send it to you at gmail dot com": a pronoun before "at" is no mailbox name.

@@ -28,16 +28,17 @@ _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent
            r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
            r"cross|link|ridge|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
+_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                 r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
     rf"(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?:{_CAP}|[a-z]+)\s+){{1,3}}(?i:{_STREET})\b"
+    rf"|\b(?i:{_NUMBER_WORDS}),?\s+(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b"  # "forty-one Station Road"
     rf"|\b(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b)",
 )
 # An address whose street type the recogniser bent ("5 Chantry clothes", "17 Saltaire Rhodes", "number 7
 # Whitley something"): a house number and a capitalised name after it, where talk is about where someone lives.
-_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-                 r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 _LOOSE_ADDRESS = re.compile(
     rf"(?:\b(?i:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?(?:\bnumber\s+)?"
     rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+(?P<name>{_CAP})"
@@ -62,6 +63,7 @@ _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice
                 r"Brothers|Bros|Autos|Restaurant|Diner|Grill|Snooker|Boxing|Fitness|Magistrates(?:['’]? Court)?|"
                 r"Crown Court|County Court|Police Station")
 _VENUE = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:{_VENUE_HEADS})\b")
+_VENUE_AFTER = re.compile(rf"\s+(?:{_VENUE_HEADS})\b")
 # The recogniser often writes the kind of place in lower case after the name: "the Brew Stop cafe".
 _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church|chapel|mosque|pub|club|bar|shop|"
                                r"garage|pharmacy|salon|barbers|takeaway|restaurant|hostel|surgery)\b")
@@ -430,6 +432,8 @@ def find_people_and_places(text: str) -> list[Span]:
             continue
         if any(w.lower().strip(",") in _NOT_STREET_BODY for w in words[1:-1]):
             continue  # "3 Saturdays in a row", "a 12 month ban on top"
+        if _VENUE_AFTER.match(text, m.end()):
+            continue  # "Cheetham Hill Medical Centre" is a venue named after its street
         add(Span(start, m.end(), "ADDRESS", "address"))
     for span in find_bent_places(text):
         if not any(s.start < span.end and span.start < s.end for s in spans):

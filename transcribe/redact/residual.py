@@ -253,9 +253,16 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
             end_piece = _digits(chars) == 1 and len(chars) >= 2
             if not end_piece and (len(chars) < 3 or _digits(chars) < 2):
                 continue
+            # Beside a correction ("No, it's a four. One seven four."), a piece one character away counts too
+            # (its digits without the letters of the words around them: "a" of "it's a four").
+            corrected = not end_piece and _CORRECTION.search("\n".join(doc.texts[max(0, line - 1):line + 2])) \
+                and not _excluded(text, start, end, chars) and not _DECIMAL.search(text, start, end)  # "£4.60"
+            core = re.sub(r"^[A-Z]+|[A-Z]+$", "", chars) if corrected else ""
             for where, compact, label in values:
                 if abs(where - line) <= FRAGMENT_WINDOW and (
-                        compact.startswith(chars) or compact.endswith(chars) if end_piece else chars in compact):
+                        compact.startswith(chars) or compact.endswith(chars) if end_piece else
+                        chars in compact or corrected and (_one_edit_inside(chars, compact) or (
+                            len(core) >= 3 and _one_edit_inside(core, compact)))):
                     spans.append(Span(start, end, label, "fragment"))
                     break
     # Letters alone: two or three capitals ("it starts P H...") inside an identifier found nearby, or an
@@ -267,12 +274,16 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     letter_pieces += [(m.start(), m.end(), "".join(w[0].upper() for w in re.findall(r"[A-Za-z-]+", m.group())), True)
                       for m in _PHONETIC_PIECE.finditer(text)]  # "November Romeo... hang on"
     for line, utterance in enumerate(doc.texts):
-        said = utterance.strip(" .,!?…-")
-        letters = read_letters(said) if len(said) < 20 else ""
-        if 1 <= len(letters) <= 3:
-            start = doc.starts[line] + utterance.index(said)
-            one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters)
-            letter_pieces.append((start, start + len(said), letters, one_by_one))
+        # The utterance, or a sentence opening it ("Letter?" "Tango. And the PNC's...").
+        for sentence in {utterance, re.split(r"(?<=[.!?])\s", utterance, maxsplit=1)[0]}:
+            said = sentence.strip(" .,!?…-")
+            letters = read_letters(said) if len(said) < 20 else ""
+            if 1 <= len(letters) <= 3:
+                start = doc.starts[line] + utterance.index(said)
+                # Letters said one by one, or the answer to "Letter?" ("Tango."): beside an identifier, its own.
+                one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or (
+                    line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None)
+                letter_pieces.append((start, start + len(said), letters, one_by_one))
     for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
@@ -284,6 +295,26 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
                     spans.append(Span(start, end, label, "fragment"))
                 break
     return spans
+
+
+_DECIMAL = re.compile(r"\d\.\d")
+_ASKS_LETTER = re.compile(r"\bletters?\b[^.!?]*\?", re.I)
+# A correction beside a piece of an identifier: the piece may be a wrong reading or the corrected one.
+_CORRECTION = re.compile(r"\b(?:no|nope|not|sorry|missed|wrong|meant|mean|should\s+be|just\s+the\s+one|only\s+one|"
+                         r"it's\s+an?\s+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[A-Z]))\b", re.I)
+
+
+def _one_edit_inside(piece: str, value: str) -> bool:
+    """Whether ``piece`` is one substitution, insertion or deletion away from a stretch of ``value``."""
+    def one_edit(a: str, b: str) -> bool:
+        if len(a) == len(b):
+            return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+        short, long_ = sorted((a, b), key=len)
+        return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+    n = len(piece)
+    return any(one_edit(piece, value[k:k + size]) for size in (n - 1, n, n + 1) if size > 0
+               for k in range(len(value) - size + 1))
 
 
 # A mailbox name said before its address ("M, C, underscore, leary," ... "mc underscore leary ... at hotmail").

@@ -134,6 +134,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return "/", 1
     if lower in WEAK_ZEROS:  # not capitalised: "So four three..." starts a sentence
         return ("0", 1) if word.islower() and _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
+    if lower == "two" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "thousand":
+        return _year_2000s(tokens, i)
     if lower in DIGIT_WORDS:
         if DIGIT_WORDS[lower] != "0" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "hundred":
             return DIGIT_WORDS[lower] + "00", 2  # "oh seven seven hundred, nine hundred, six five two"
@@ -162,11 +164,31 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     return None
 
 
+def _year_2000s(tokens: list[Token], i: int) -> tuple[str, int]:
+    """ "two thousand", "two thousand and eight", "two thousand nineteen": a year of the 2000s, as digits."""
+    used = 2
+    if i + used < len(tokens) and tokens[i + used].text.lower() == "and":
+        used += 1
+    word = tokens[i + used].text.lower() if i + used < len(tokens) else ""
+    if word in DIGIT_WORDS and word not in WEAK_ZEROS and DIGIT_WORDS[word] != "0":
+        return "200" + DIGIT_WORDS[word], used + 1
+    if word in TEENS:
+        return "20" + TEENS[word], used + 1
+    if word in TENS:
+        unit = tokens[i + used + 1].text.lower() if i + used + 1 < len(tokens) else ""
+        if unit in DIGIT_WORDS and DIGIT_WORDS[unit] != "0" and unit not in WEAK_ZEROS:
+            return "20" + TENS[word] + DIGIT_WORDS[unit], used + 2
+        return "20" + TENS[word] + "0", used + 1
+    return "2000", 2
+
+
 def read_letters(text: str) -> str:
     """The letters ``text`` spells when it is nothing but letters ("bee double you" -> "BW"), else ""."""
     tokens, letters, i = tokenize(text), "", 0
     while i < len(tokens):
         read = _read(tokens, i)
+        if read is None and tokens[i].text.lower() in NATO:  # a phonetic word said alone ("Tango," "Yep.")
+            read = NATO[tokens[i].text.lower()], 1
         if read is None or not read[0].isalpha():
             return ""
         letters += read[0]
