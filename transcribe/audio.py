@@ -108,9 +108,10 @@ def decode_audio(path: str | Path, sample_rate: int = SAMPLE_RATE) -> Audio:
     """
     path = Path(path).absolute()
     _check_readable(path)
-    samples, _ = _decode(path, sample_rate, keep=True)
+    lengths = _header_lengths(path)
+    samples, _ = _decode(path, sample_rate, keep=True, expected=_expected_samples(lengths, sample_rate))
     audio = Audio(samples=samples, sample_rate=sample_rate)
-    _check_complete(path, audio.duration_s)
+    _check_complete(lengths, audio.duration_s)
     return audio
 
 
@@ -127,29 +128,28 @@ def check_decodable(path: str | Path, sample_rate: int = SAMPLE_RATE) -> float:
     path = Path(path).absolute()
     _check_readable(path)
     _, count = _decode(path, sample_rate, keep=False)
-    _check_complete(path, count / sample_rate)
+    _check_complete(_header_lengths(path), count / sample_rate)
     return count / sample_rate
 
 
 _BLOCK_SAMPLES = 1 << 18  # read from ffmpeg 1 MB at a time
 
 
-def _expected_samples(path: Path, sample_rate: int) -> int:
+def _expected_samples(lengths: tuple[float, float | None] | None, sample_rate: int) -> int:
     """Samples the header promises (a little over), or ten minutes' worth when it promises nothing."""
-    lengths = _wav_lengths(path) or _container_lengths(path, 0.0)
     seconds = lengths[0] if lengths else 600.0
     return int(seconds * 1.01 * sample_rate) + sample_rate
 
 
-def _decode(path: Path, sample_rate: int, keep: bool) -> tuple[np.ndarray | None, int]:
-    """Run ffmpeg and read its float32 output into one array (``keep``), growing it only when the header
-    understated the length, or block by block into one small buffer (not ``keep``). Every sample is checked to
-    be finite as it arrives. Returns the samples (None when not kept) and their number.
+def _decode(path: Path, sample_rate: int, keep: bool, expected: int = _BLOCK_SAMPLES) -> tuple[np.ndarray | None, int]:
+    """Run ffmpeg and read its float32 output into one array of ``expected`` samples (``keep``), growing it only
+    when the header understated the length, or block by block into one small buffer (not ``keep``). Every
+    sample is checked to be finite as it arrives. Returns the samples (None when not kept) and their number.
 
     Raises:
         InputError: ffmpeg failed, decoded nothing, or produced invalid samples.
     """
-    buffer = np.empty(_expected_samples(path, sample_rate) if keep else _BLOCK_SAMPLES, dtype=np.float32)
+    buffer = np.empty(expected if keep else _BLOCK_SAMPLES, dtype=np.float32)
     filled = checked = count = 0  # bytes in the buffer; samples checked in it; samples read in all
     finite = True
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a flood of warnings cannot block ffmpeg
@@ -189,29 +189,39 @@ def _decode(path: Path, sample_rate: int, keep: bool) -> tuple[np.ndarray | None
 _LENGTH_TOLERANCE_S = 1.0
 
 
-def _check_complete(path: Path, decoded_s: float) -> None:
-    """Compare the length the file's header declares with the audio the file holds.
+def _header_lengths(path: Path) -> tuple[float, float | None] | None:
+    """(declared, held) seconds of a WAV file's data chunk, (declared, None) for a container that declares a
+    duration (an MP3's Xing header, an MP4 index), or None: read once per decode."""
+    wav = _wav_lengths(path)
+    if wav:
+        return wav
+    declared = _container_duration(path)
+    return (declared, None) if declared else None
+
+
+def _check_complete(lengths: tuple[float, float | None] | None, decoded_s: float) -> None:
+    """Compare the length the file's header declares (:func:`_header_lengths`) with the audio the file holds
+    (the data chunk's size, else what was decoded).
 
     Raises:
         InputError: the two disagree by more than a second (and 5%).
     """
-    lengths = _wav_lengths(path) or _container_lengths(path, decoded_s)
     if lengths is None:
         return
-    declared, held = lengths
+    declared, held = lengths[0], decoded_s if lengths[1] is None else lengths[1]
     if abs(declared - held) > max(_LENGTH_TOLERANCE_S, 0.05 * declared):
         why = "it was cut short (still being copied?) or is damaged" if declared > held else \
             "the header is damaged, and part of the recording would be lost"
         raise InputError(f"the file's header says {declared:.1f} s of audio but it holds {held:.1f} s: {why}")
 
 
-def _container_lengths(path: Path, decoded_s: float) -> tuple[float, float] | None:
-    """(declared, decoded) seconds, where the container declares a duration (an MP3's Xing header, an MP4 index)."""
+def _container_duration(path: Path) -> float | None:
+    """Seconds the container declares, if any."""
     import av
 
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
-            return (container.duration / 1e6, decoded_s) if container.duration else None
+            return container.duration / 1e6 if container.duration else None
     except (av.error.FFmpegError, OSError):
         return None
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
 from .spans import Span
-from .spoken import INTERJECTION_UTTERANCE
+from .spoken import DIGIT_WORDS, INTERJECTION_UTTERANCE, TEENS
 
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
 _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -110,9 +110,9 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     return [piece for span in births for piece in _cut(span, blanked)]
 
 
-_CARDINALS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-              "seventeen eighteen nineteen twenty").split()
-_VALUES = {w: n for n, w in enumerate(ORDINAL_WORDS, start=1)} | {w: n for n, w in enumerate(_CARDINALS, start=1)}
+# Day and month numbers said as words: "fourteenth", "fourteen", "twenty".
+_VALUES = ({w: n for n, w in enumerate(ORDINAL_WORDS, start=1)}
+           | {w: int(d) for w, d in (DIGIT_WORDS | TEENS).items() if d != "0"} | {"twenty": 20})
 _MONTH_BY_PREFIX = {m[:3]: n for n, m in enumerate(MONTHS, start=1)}
 
 
