@@ -434,6 +434,24 @@ def test_names_places_and_pieces_no_rule_named(redactor, texts, label, value):
      "k dot obi at north leeds boxing dot org dot uk"),
     (["Where are you living now?", "Ground floor, twenty-two Albion Street."], "ADDRESS", "twenty-two Albion Street"),
     (["Who's your GP?", "Harehills Road Surgery, same as before."], "LOCATION", "Harehills Road Surgery"),
+    # Tenth round (ninth set as the tuning set): a street said again without its number, in lower case; a place
+    # heard in two parts said again whole; a year "born in" and the date after it, under an earlier birth word;
+    # a date of birth put right in the reply; "ate" for eight in a code; "and then" before the last letter; a
+    # title in lower case
+    (["Where do you live now?", "Fourteen Marlowe Crescent.", "marlowe crescent, got it."], "ADDRESS",
+     "marlowe crescent"),
+    (["We drove out to Mex borough.", "i grew up in mexborough."], "LOCATION", "mexborough"),
+    (["Her dad's name and date of birth?", "Gary Pike. he was born in seventy two, on the ninth of april."],
+     "DATE_OF_BIRTH", "seventy two"),
+    (["Her dad's name and date of birth?", "Gary Pike. he was born in seventy two, on the ninth of april."],
+     "DATE_OF_BIRTH", "the ninth of april"),
+    (["The letter has your date of birth as the 4th of the 6th 88.", "that's not right, it's the fourth of july."],
+     "DATE_OF_BIRTH", "the fourth of july"),
+    (["Your case reference is D ate one two five five oh."], "CRN", "D ate one two five five oh"),
+    (["NI number?", "jay kay", "mm-hm.", "four one two eight, three three, and then see at the end."], "NINO",
+     "four one two eight, three three, and then see"),
+    (["the woodwork teacher is mr adeyemi, he's fair."], "PERSON", "adeyemi"),
+    (["my mum still lives out in castleford, on her own."], "LOCATION", "castleford"),
 ])
 def test_pieces_spellings_and_asides_found_by_general_rules(redactor, texts, label, value):
     found = labels_in(redactor, *texts)
@@ -450,6 +468,10 @@ def test_pieces_spellings_and_asides_found_by_general_rules(redactor, texts, lab
     (["I walked one near the park and back."], ["one near the park"]),  # number words need a street's name
     (["NI number?", "J K 41 28 33 C.", "No, the coffee was £4.60."], ["£4.60"]),  # a correction, but money
     (["I paid two thousand pounds for it."], ["two thousand pounds"]),
+    # everyday nouns that are also given names, in utterances all in lower case; digits' sound-alikes in talk
+    (["it's still in the van", "grab a pen then", "it's on my sim, the english one"], ["the van", "a pen", "my sim"]),
+    (["we ate two pizzas and i won one game"], ["ate two", "won one"]),
+    (["in march i went to reading for a week, then near hull"], ["in march", "to reading", "near hull"]),
 ])
 def test_what_the_general_rules_leave_readable(redactor, texts, kept):
     shown_text = shown(redactor, *texts)

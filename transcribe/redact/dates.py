@@ -107,6 +107,9 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     joined, blanked = bridged(text)
     births = _find_dates_of_birth(joined, today)
     births += _same_day_and_month(joined, births) + _lone_years(joined, births, today)
+    births += [Span(m.start("year"), m.end("year"), "DATE_OF_BIRTH", "date+context") for m in _BORN_IN_YEAR.finditer(joined)
+               if not any(s.start < m.end("year") and m.start("year") < s.end for s in births)]
+    births += _corrections(joined, births)
     return [piece for span in births for piece in _cut(span, blanked)]
 
 
@@ -152,11 +155,37 @@ def _same_day_and_month(text: str, births: list[Span]) -> list[Span]:
     return found
 
 
+# A reply putting a date of birth right ("That's wrong, it's the seventh of January."): no clock time in it.
+_CORRECTS = re.compile(r"\b(?:no|not|wrong|actually|should\s+be|meant|sorry)\b", re.I)
+_CLOCK = re.compile(r"\b(?:\d{1,2}[:.]\d\d|o'clock|half\s+past|quarter\s+(?:past|to)|[ap]\.?m\b)", re.I)
+
+
+def _corrections(text: str, births: list[Span]) -> list[Span]:
+    """A date in the utterance straight after a date of birth, when that utterance corrects it."""
+    found: list[Span] = []
+    for birth in births:
+        start = text.find("\n", birth.end)
+        if start < 0:
+            continue
+        end = text.find("\n", start + 1)
+        end = len(text) if end < 0 else end
+        reply = text[start:end]
+        if not _CORRECTS.search(reply) or _CLOCK.search(reply):
+            continue
+        for m in [*_DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end)]:
+            if not any(s.start < m.end() and m.start() < s.end for s in births + found):
+                found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+    return found
+
+
 # A year said on its own, as an utterance or a sentence ("No, 1986.", "Year?" "two thousand.").
 _LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
                         rf"(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
                         rf"(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
                         rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$))", re.I | re.M)
+# "born in eighty-seven", "she was born in 2019": a year of birth wherever it is said.
+_BORN_IN_YEAR = re.compile(rf"\bborn\s+in\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
+                           rf"{_SPOKEN_TWO_DIGITS})\b", re.I)
 _ASKS_AGE = re.compile(r"\b(?:how\s+old|age)\b", re.I)
 YEAR_REACH = 2  # utterances after a date of birth where its year may still come
 
@@ -183,6 +212,14 @@ def _lone_years(text: str, births: list[Span], today: date) -> list[Span]:
     return found
 
 
+def _last(pattern: re.Pattern, text: str, lo: int, hi: int) -> re.Match | None:
+    """The last match of ``pattern`` in ``text[lo:hi]`` (the birth word nearest a date is the one that counts)."""
+    last = None
+    for last in pattern.finditer(text, lo, hi):  # noqa: B007
+        pass
+    return last
+
+
 def _find_dates_of_birth(text: str, today: date) -> list[Span]:
     spans: list[Span] = []
     previous_end = 0  # end of the last date of any kind
@@ -199,7 +236,7 @@ def _find_dates_of_birth(text: str, today: date) -> list[Span]:
         # ("the kids' dates of birth") introduces a list: each date with a year soon after the last one.
         window = m.start() - _CONTEXT_WINDOW
         plural = _PLURAL_BIRTH.search(text, max(0, window), m.start())
-        context = _BIRTH_CONTEXT.search(text, max(0, window if plural else max(previous_end, window)), m.start())
+        context = _last(_BIRTH_CONTEXT, text, max(0, window if plural else max(previous_end, window)), m.start())
         in_list = has_year and list_end >= 0 and m.start() - list_end < _CONTEXT_WINDOW
         previous_end = m.end()
         if numeric:  # all in numbers: could be anything else, and never if a code goes on after it ("stroke")

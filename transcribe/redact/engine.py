@@ -14,7 +14,7 @@ from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
 from .lexicons import DECOYS, is_common_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
-from .names import VENUE_WORDS, find_people_and_places
+from .names import NUMBER_WORDS, VENUE_WORDS, find_people_and_places, is_street_word
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
@@ -100,10 +100,14 @@ class Redactor:
         extra = []
         seen = set()
         for s in spans:
+            if s.label == "ADDRESS":
+                extra += _street_mentions(text, text[s.start:s.end], seen)
             if s.label not in ("PERSON", "LOCATION", "CUSTOM"):
                 continue
             value = text[s.start:s.end]
             candidates = [value] + [w for w in re.split(r"[\s,]+", value) if len(w) >= 3]
+            if s.label == "LOCATION" and 2 <= len(value.split()) <= 3 and len(value.replace(" ", "")) >= 6:
+                candidates.append(value.replace(" ", ""))  # "Skip ton" said once, "skipton" later
             spelled = re.sub(r"[^A-Za-z]", "", re.sub(r"double\s+([A-Za-z])", r"\1\1", value, flags=re.I)) \
                 if s.detector == "spelled" else None
             if spelled:  # "S-M-I-T-H" also hides "smith" said elsewhere, in any case
@@ -179,6 +183,26 @@ class _Placeholders:
 # How much a detector's word counts when labels tie (a venue shape beats a name lexicon hit).
 _DETECTOR_RANK = {"format": 3, "format+context": 3, "deny-list": 3, "fragment": 2, "shape": 1, "venue": 2, "address": 2, "cue": 2,
                   "spelled": 2, "place+preposition": 2, "ner": 1, "gazetteer": 1, "lexicon": 0, "propagated": 0}
+
+
+def _street_mentions(text: str, address: str, seen: set) -> list[Span]:
+    """Other mentions of an address's street without its number ("twenty-two Lister Street" ... "still at lister
+    street"; "Ashgrove Clothes" heard right later as "ashgrove close"): its distinctive name, in any case, with
+    the street word after it. ``seen``: (word, word after) already looked for."""
+    words = re.findall(r"[A-Za-z'’]+", address)
+    found = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        said_after = words[i + 1].lower() if i + 1 < len(words) else ""
+        if len(word) < 4 or is_common_word(lower) or lower in DECOYS or is_street_word(lower) \
+                or lower in NUMBER_WORDS or lower in ("flat", "apartment", "number") or (lower, said_after) in seen:
+            continue
+        seen.add((lower, said_after))
+        for m in re.finditer(rf"\b{re.escape(word)}\b(?:\s+(?P<type>[A-Za-z]+))?", text, re.I):
+            kind = (m.group("type") or "").lower()
+            end = m.end() if kind and (is_street_word(kind) or kind == said_after) else m.start() + len(word)
+            found.append(Span(m.start(), end, "ADDRESS", "propagated"))
+    return found
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -28,9 +28,16 @@ _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent
            r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
            r"cross|link|ridge|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
+_STREET_WORD = re.compile(_STREET, re.I)
+
+
+def is_street_word(word: str) -> bool:
+    """"road", "Close", "st": a kind of street."""
+    return _STREET_WORD.fullmatch(word) is not None
 _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
+NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _NUMBER_WORDS))
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
     rf"(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?:{_CAP}|[a-z]+)\s+){{1,3}}(?i:{_STREET})\b"
@@ -119,6 +126,9 @@ _CUES = [
     re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sister|Nurse|PC|DC|DS|DI|DCI|PCSO|Sgt|Sergeant|Inspector|"
                r"Constable|Judge|Councillor|Cllr|Reverend|Rev|Father|Pastor|Imam|Rabbi|Professor|Prof)\.?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?)"),
 ]
+# "mr obi", "dr nwosu": a title the recogniser wrote in lower case, then a word that is not an everyday one.
+_LOWER_TITLE = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|dr)\.?\s+(?P<name>[a-zß-öø-ÿā-ž][a-zß-öø-ÿā-ž'’]+)")
+_CUES.append(_LOWER_TITLE)
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
 _SPELLED = re.compile(r"(?<![\w'’])(?:(?:double\s+)?[A-Za-z][- \t.,]+){2,}(?:double\s+)?[A-Za-z]\b")
@@ -140,6 +150,9 @@ _UNHEARD_OF_ZIPF = 2.0
 # reads it as a proper noun and it is not an everyday word, or whatever spaCy says when it is rare as a word
 # or its whole utterance is in lower case (and it is not a common word: "sean", not "will").
 _LOWERCASE_NAME_ZIPF = 4.0
+# A town written in lower case after "in", "to", "from"... is taken when it is this rare as a word ("skipton",
+# "halifax"; not "march", "hope", "reading", "hull").
+_LOWERCASE_PLACE_ZIPF = 3.7
 _LOWERCASE_RARE_NAME_ZIPF = 3.0
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outside|towards|over\s+in|up\s+in|"
@@ -244,8 +257,8 @@ def find_bent_places(text: str) -> list[Span]:
             if not exact and consonant_skeleton(joined) not in skeletons:
                 continue
             group = words[i:i + n]
-            if any("\n" in text[a.end():b.start()] for a, b in pairwise(group)):
-                continue
+            if any(re.search(r"[\n.?!]", text[a.end():b.start()]) for a, b in pairwise(group)):
+                continue  # one place is said within one sentence
             if in_context is None:
                 in_context = bool(_PLACE_TALK.search(text, max(0, words[i].start() - 14), words[i].start()))
             if not exact and not in_context:
@@ -260,6 +273,20 @@ def find_bent_places(text: str) -> list[Span]:
         else:
             i += 1
     return spans
+
+
+# Before a word, what makes it a thing rather than a person: "the van", "a pen", "polish sim", "next of kin"
+# ("our" is left out: "our shannon" is a sister in the North).
+_MODIFIER_POS = ("DET", "ADJ", "NUM")
+_MODIFIER_WORDS = frozenset("a an the my your his her its their of this that these those some any no much".split())
+
+
+def _modified(token) -> bool:
+    """Whether the word before ``token`` is a determiner, possessive or adjective (a name takes none)."""
+    if token.i == 0:
+        return False
+    before = token.nbor(-1)
+    return before.pos_ in _MODIFIER_POS or before.text.lower() in _MODIFIER_WORDS
 
 
 def _plural_of_word(lower: str) -> bool:
@@ -337,15 +364,19 @@ def find_people_and_places(text: str) -> list[Span]:
             place = lower in towns or _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
             add(Span(token.idx, token.idx + len(word), "LOCATION" if place else "PERSON", "rare word"))
             continue
+        if lower in towns and word.islower() and len(word) >= 4 and zipf(word) < _LOWERCASE_PLACE_ZIPF \
+                and _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx):
+            add(Span(token.idx, token.idx + len(word), "LOCATION", "place+preposition"))  # "getting to skipton"
+            continue
         if lower in towns and _trusted_capitalised(text, token.idx, word) and (
                 _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx) or lower not in names):
             add(Span(token.idx, token.idx + len(word), "LOCATION",
                      "place+preposition" if _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx)
                      else "gazetteer"))
-        elif lower in names and word.islower() and len(word) >= 3 and (
-                zipf(word) < _LOWERCASE_RARE_NAME_ZIPF and (token.i == 0 or token.nbor(-1).pos_ != "DET")
+        elif lower in names and word.islower() and len(word) >= 3 and not _modified(token) and (
+                zipf(word) < _LOWERCASE_RARE_NAME_ZIPF
                 or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF
-                or not is_common_word(word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X", "INTJ")
+                or not is_common_word(word) and token.pos_ in ("PROPN", "NOUN", "X", "INTJ")
                 and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)):
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
@@ -373,7 +404,7 @@ def find_people_and_places(text: str) -> list[Span]:
                 continue
             first = words[0]
             introduced = cue is _INTRODUCTION and first.lower() not in _FILLERS
-            lower_ok = first.lower() in names and not is_common_word(first)
+            lower_ok = (first.lower() in names or cue is _LOWER_TITLE) and not is_common_word(first)
             if introduced or first[:1].isupper() and not is_common_word(first) or lower_ok or (
                     first[:1].isupper() and first.lower() in names):
                 add(Span(start, start + len(" ".join(words)), "PERSON", "cue"))
@@ -436,7 +467,9 @@ def find_people_and_places(text: str) -> list[Span]:
             continue  # "Cheetham Hill Medical Centre" is a venue named after its street
         add(Span(start, m.end(), "ADDRESS", "address"))
     for span in find_bent_places(text):
-        if not any(s.start < span.end and span.start < s.end for s in spans):
+        overlapping = [s for s in spans if s.start < span.end and span.start < s.end]
+        if all(span.start <= s.start and s.end <= span.end and s.label in ("PERSON", "LOCATION") for s in overlapping):
+            spans[:] = [s for s in spans if s not in overlapping]  # "Mex" of "Mex borough" is no one's name
             add(span)
     for m in _LOOSE_ADDRESS.finditer(text):
         name = m.group("name").lower()

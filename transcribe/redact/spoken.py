@@ -34,7 +34,8 @@ yep yup aye nah naw mhm hmm app bus car job mum dad nan pay day pin pen key fee 
 _TOKEN = re.compile(r"[Xx]-[Rr]ay|[A-Za-z0-9]+(?:['’][A-Za-z]+)*|/")
 # What may stand between two tokens of one identifier: spaces, commas, dashes, dots, newlines (the
 # number continues in the next utterance).
-_GAP = re.compile(r"[\s,.;:\-–—]*")
+_GAP = re.compile(r"[\s,.;:\-–—]*(?:(?:and\s+)?then[\s,]+)?")  # "... seven seven, and then bee at the end"
+_THEN = re.compile(r"(?:and\s+)?then\b", re.I)
 # An utterance of interjections only ("Yeah.", "Mm-hm.", "Go on."), between two pieces of what one speaker reads
 # out: the number goes on after it.
 INTERJECTION_UTTERANCE = re.compile(r"\n[^\S\n]*(?:[^\w\n]*(?:" + "|".join(sorted(FILLERS, key=len, reverse=True))
@@ -74,6 +75,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 WEAK_ZEROS = frozenset({"or", "all", "owe", "so"})
+# Digits heard as words that sound the same ("E ate oh three..."): read so only between two characters of a
+# code, one of them a digit.
+SOUND_ALIKE_DIGITS = {"ate": "8", "won": "1"}
 # Letters as the recogniser writes their names ("jay kay", "bee dee", "why are 68"); "double you" is W.
 LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee": "E", "eff": "F", "gee": "G",
                 "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
@@ -101,6 +105,11 @@ def _digit_at(tokens: list[Token], i: int) -> bool:
         return False
     lower = tokens[i].text.lower()  # one digit: "seven or four", not "116 123 or 111"
     return (tokens[i].text.isdigit() and len(tokens[i].text) == 1) or (lower in DIGIT_WORDS and lower not in WEAK_ZEROS)
+
+
+def _code_letter_at(tokens: list[Token], i: int) -> bool:
+    """A capital letter said alone ("E"), not the words "I" and "A"."""
+    return 0 <= i < len(tokens) and len(tokens[i].text) == 1 and tokens[i].text.isupper() and tokens[i].text not in "IA"
 
 
 def _spelling_word(tokens: list[Token], i: int) -> int:
@@ -134,6 +143,11 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return "/", 1
     if lower in WEAK_ZEROS:  # not capitalised: "So four three..." starts a sentence
         return ("0", 1) if word.islower() and _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
+    if lower in SOUND_ALIKE_DIGITS:
+        sides = (_code_letter_at(tokens, i - 1) or _digit_at(tokens, i - 1),
+                 _code_letter_at(tokens, i + 1) or _digit_at(tokens, i + 1))
+        return (SOUND_ALIKE_DIGITS[lower], 1) if all(sides) and (_digit_at(tokens, i - 1) or _digit_at(tokens, i + 1)) \
+            else None
     if lower == "two" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "thousand":
         return _year_2000s(tokens, i)
     if lower in DIGIT_WORDS:
@@ -205,6 +219,9 @@ def code_runs(text: str, tokens: list[Token] | None = None, bridge: bool = False
     i = 0
     while i < len(tokens):
         read = _read(tokens, i)
+        if read is None and current is not None and _THEN.match(text, tokens[i].start):
+            i += 1  # "and then" between two pieces: the gap after the last piece spans it
+            continue
         if read is None:
             bridged = _BRIDGED_GAP.match(text, current.tokens[-1].end) if bridge and current is not None else None
             if bridged is None or bridged.end() <= tokens[i].start:
