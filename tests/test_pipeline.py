@@ -3,6 +3,8 @@
 import json
 import stat
 import subprocess
+import threading
+from dataclasses import replace
 
 import jsonschema
 import pytest
@@ -177,3 +179,27 @@ def test_session_date_comes_from_the_recordings_metadata(pipeline, jfk_wav, tmp_
     assert transcript.summary.facts.recorded_at == "2026-03-12T10:15:00+00:00"
     assert "Session date\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.summary_docx.read_bytes())
     assert "Recorded\n12 March 2026, 10:15 (from the recording)" in docx_text(outputs.transcript_docx.read_bytes())
+
+
+def test_long_recordings_run_recognition_and_diarisation_one_after_the_other(pipeline, two_speaker_wav):
+    # Above options.side_by_side_max_s diarisation runs in the calling thread, before recognition (memory);
+    # the result is the same as side by side.
+    threads: dict[str, set[str]] = {}
+
+    def progress(stage, fraction):
+        threads.setdefault(stage, set()).add(threading.current_thread().name)
+
+    side_by_side = pipeline.recognise(two_speaker_wav, progress)
+    assert all(name.startswith("diarise") for name in threads["diarise"]), threads
+    threads.clear()
+    saved = pipeline.options
+    pipeline.options = replace(saved, side_by_side_max_s=0)
+    try:
+        in_turn = pipeline.recognise(two_speaker_wav, progress)
+    finally:
+        pipeline.options = saved
+    assert threads["diarise"] == {threading.current_thread().name}, threads
+    assert [(t.start, t.end, t.speaker) for t in in_turn.speaker_turns] == \
+        [(t.start, t.end, t.speaker) for t in side_by_side.speaker_turns]
+    assert [(s.start, s.speaker, s.text) for s in in_turn.segments] == \
+        [(s.start, s.speaker, s.text) for s in side_by_side.segments]

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from .align import build_utterances, speaker_talk_times
@@ -139,8 +140,9 @@ class Pipeline:
                   hints: SpeakerHints | None = None) -> Recognised:
         """Decode a recording, recognise its words and who spoke when, and give each word its speaker.
 
-        Stage timings are each stage's own wall time; recognition and diarisation overlap, so ``total`` is
-        less than their sum.
+        Stage timings are each stage's own wall time; recognition and diarisation overlap (on recordings up to
+        ``options.side_by_side_max_s``; longer ones run them one after the other), so ``total`` is less than
+        their sum.
 
         Args:
             path: the recording.
@@ -157,14 +159,19 @@ class Pipeline:
         started = time.perf_counter()
         audio = timed("decode", decode_audio, path)
         source = describe_source(path, audio)
-        diarising = models.executor.submit(timed, "diarise", models.diariser.diarise, audio,
-                                           hook=_pyannote_hook(lambda f: timed.report("diarise", f)), hints=hints)
-        try:
+        diarise = partial(timed, "diarise", models.diariser.diarise, audio,
+                          hook=_pyannote_hook(lambda f: timed.report("diarise", f)), hints=hints)
+        if source.duration_s > self.options.side_by_side_max_s:  # one after the other: less memory
+            diarisation = diarise()
             asr = timed("asr", models.recogniser.transcribe, audio, progress=lambda f: timed.report("asr", f))
-        except BaseException:
-            wait([diarising])  # never leave diarisation running behind a failed recognition
-            raise
-        diarisation = diarising.result()
+        else:
+            diarising = models.executor.submit(diarise)
+            try:
+                asr = timed("asr", models.recogniser.transcribe, audio, progress=lambda f: timed.report("asr", f))
+            except BaseException:
+                wait([diarising])  # never leave diarisation running behind a failed recognition
+                raise
+            diarisation = diarising.result()
         turns = diarisation.turns
         segments = timed("align", build_utterances, asr.segments, turns, diarisation.exclusive_turns,
                          self.options.align)

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     segmentation_step: float = Field(default=0.3, gt=0, le=1)
     clustering_threshold: float = Field(default=0.7, gt=0, lt=2)
     max_pause_s: float = Field(default=1.5, gt=0)
+    side_by_side_max_minutes: float = Field(
+        default=90, ge=0, description="recognition and diarisation run side by side on recordings up to this "
+        "length (faster) and one after the other on longer ones (less memory)")
     redact_labels: str = Field(default="all", description="comma-separated catalogue labels to redact, or 'all'")
     keep_names: str = Field(default="", description="comma-separated names never redacted (the officer's own)")
     deny_list: str = Field(default="", description="comma-separated terms always redacted")
@@ -76,6 +79,7 @@ class Settings(BaseSettings):
                 keep_names=_split(s.keep_names), deny_list=_split(s.deny_list)),
             llm=LlmOptions(s.llm_url, s.llm_model, s.llm_timeout_s) if s.llm_url else None,
             voice_profiles=s.voice_profiles_dir,
+            side_by_side_max_s=s.side_by_side_max_minutes * 60,
         )
 
 

@@ -107,8 +107,7 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     joined, blanked = bridged(text)
     births = _find_dates_of_birth(joined, today)
     births += _same_day_and_month(joined, births) + _lone_years(joined, births, today)
-    births += [Span(m.start("year"), m.end("year"), "DATE_OF_BIRTH", "date+context") for m in _BORN_IN_YEAR.finditer(joined)
-               if not any(s.start < m.end("year") and m.start("year") < s.end for s in births)]
+    births += _born_in_years(joined, births)
     births += _corrections(joined, births)
     return [piece for span in births for piece in _cut(span, blanked)]
 
@@ -186,6 +185,13 @@ _LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|yeah|yes|sorry|and|it's
 # "born in eighty-seven", "she was born in 2019": a year of birth wherever it is said.
 _BORN_IN_YEAR = re.compile(rf"\bborn\s+in\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
                            rf"{_SPOKEN_TWO_DIGITS})\b", re.I)
+
+
+def _born_in_years(text: str, births: list[Span]) -> list[Span]:
+    return [Span(m.start("year"), m.end("year"), "DATE_OF_BIRTH", "date+context") for m in _BORN_IN_YEAR.finditer(text)
+            if not any(s.start < m.end("year") and m.start("year") < s.end for s in births)]
+
+
 _ASKS_AGE = re.compile(r"\b(?:how\s+old|age)\b", re.I)
 YEAR_REACH = 2  # utterances after a date of birth where its year may still come
 

@@ -28,16 +28,18 @@ _STREET = (r"(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|crescent
            r"dene|garth|wynd|brae|circus|embankment|promenade|quay|lea|nook|holme|fields?|top|moor|common|"
            r"cross|link|ridge|walkway|crest|dale|glen|hollow|orchard|paddock|pastures|spinney)")
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
-_STREET_WORD = re.compile(_STREET, re.I)
-
-
-def is_street_word(word: str) -> bool:
-    """"road", "Close", "st": a kind of street."""
-    return _STREET_WORD.fullmatch(word) is not None
 _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _NUMBER_WORDS))
+_STREET_WORD = re.compile(_STREET, re.I)
+
+
+def is_street_word(word: str) -> bool:
+    """ "road", "Close", "st": a kind of street."""
+    return _STREET_WORD.fullmatch(word) is not None
+
+
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
     rf"(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?:{_CAP}|[a-z]+)\s+){{1,3}}(?i:{_STREET})\b"

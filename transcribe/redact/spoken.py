@@ -144,10 +144,9 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     if lower in WEAK_ZEROS:  # not capitalised: "So four three..." starts a sentence
         return ("0", 1) if word.islower() and _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
     if lower in SOUND_ALIKE_DIGITS:
-        sides = (_code_letter_at(tokens, i - 1) or _digit_at(tokens, i - 1),
-                 _code_letter_at(tokens, i + 1) or _digit_at(tokens, i + 1))
-        return (SOUND_ALIKE_DIGITS[lower], 1) if all(sides) and (_digit_at(tokens, i - 1) or _digit_at(tokens, i + 1)) \
-            else None
+        before, after = _digit_at(tokens, i - 1), _digit_at(tokens, i + 1)
+        code = (before or _code_letter_at(tokens, i - 1)) and (after or _code_letter_at(tokens, i + 1))
+        return (SOUND_ALIKE_DIGITS[lower], 1) if code and (before or after) else None
     if lower == "two" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "thousand":
         return _year_2000s(tokens, i)
     if lower in DIGIT_WORDS:
