@@ -31,7 +31,6 @@ _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
 _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
-NUMBER_WORDS = frozenset(re.findall(r"[a-z]+", _NUMBER_WORDS))
 _STREET_WORD = re.compile(_STREET, re.I)
 
 
@@ -190,7 +189,7 @@ _CLOCK_AFTER = re.compile(r"\s+(?:past|to)\s+(?:\d|one|two|three|four|five|six|s
                           re.I)
 
 
-_SPOKEN_NUMBER_WORDS = frozenset([*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, "hundred", "thousand"]) - WEAK_ZEROS
+SPOKEN_NUMBER_WORDS = frozenset([*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, "hundred", "thousand"]) - WEAK_ZEROS
 
 
 def _is_decoy_word(value: str) -> bool:
@@ -201,7 +200,7 @@ def _is_decoy_word(value: str) -> bool:
 def _is_decoy(value: str) -> bool:
     """A decoy word, or numbers only ("Nought", "Double nine"): never a name."""
     words = re.split(r"[\s,.-]+", value.lower().strip(" .,'’-"))
-    return _is_decoy_word(value) or all(w in _SPOKEN_NUMBER_WORDS for w in words)
+    return _is_decoy_word(value) or all(w in SPOKEN_NUMBER_WORDS for w in words)
 
 
 def _trim_decoy_words(value: str, start: int) -> tuple[str, int]:
