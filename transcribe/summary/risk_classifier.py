@@ -12,7 +12,7 @@ Training data (``transcribe/data/risk_training``, all written by separate writer
 dialogue windows (``windows_*.jsonl``: disclosures in euphemism, slang, third-party reports, spread over
 turns, recogniser-garbled; and near misses, the same words innocent or the risk past and over) and single
 utterances (``*.json``: disclosures, near misses and ordinary supervision talk). Training runs at install time
-(``transcribe models install``, about 13 minutes on two CPU cores), so nothing is downloaded from a model hub
+(``transcribe models install``, about 19 minutes on two CPU cores), so nothing is downloaded from a model hub
 and the model can always be rebuilt from the repository; the model directory records a digest of the
 training data, and a classifier trained on other data is refused until it is rebuilt. Thresholds are set in
 :mod:`.risk_flags` on a development set; held-out figures are in ``benchmarks/HELDOUT.md``.

@@ -27,10 +27,11 @@ from .roles import OFFICER
 from .text import cite, is_question, phrases, role_of, sentences, shorten
 
 # Window probabilities for the two tiers, chosen on benchmarks/data/risk/windows_a.jsonl and the tuning
-# sessions (benchmarks/HELDOUT.md): "disclosed" on at most 2% of A's near misses and no unexpected "disclosed"
-# category in any tuning session; an unexpected "possible" one in at most one session in three.
+# sessions, as scripts and through the recogniser (benchmarks/HELDOUT.md): "disclosed" on at most 2% of A's
+# near misses and no unexpected "disclosed" category in any tuning session; an unexpected "possible" one in at
+# most one session in three (a lower bar for self-harm alone broke that through the recogniser).
 DISCLOSED_THRESHOLD = 0.99
-POSSIBLE_THRESHOLD = 0.97
+POSSIBLE_THRESHOLD = 0.95
 # A cue's words whose category every window holding them gives less than the first are only "possible";
 # where those windows give no category the second, they are dropped.
 CUE_DOUBT_THRESHOLD, CUE_DISMISS_THRESHOLD = 0.1, 0.02
