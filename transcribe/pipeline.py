@@ -161,13 +161,15 @@ class Pipeline:
         source = describe_source(path, audio)
         diarise = partial(timed, "diarise", models.diariser.diarise, audio,
                           hook=_pyannote_hook(lambda f: timed.report("diarise", f)), hints=hints)
+        recognise = partial(timed, "asr", models.recogniser.transcribe, audio,
+                            progress=lambda f: timed.report("asr", f))
         if source.duration_s > self.options.side_by_side_max_s:  # one after the other: less memory
             diarisation = diarise()
-            asr = timed("asr", models.recogniser.transcribe, audio, progress=lambda f: timed.report("asr", f))
+            asr = recognise()
         else:
             diarising = models.executor.submit(diarise)
             try:
-                asr = timed("asr", models.recogniser.transcribe, audio, progress=lambda f: timed.report("asr", f))
+                asr = recognise()
             except BaseException:
                 wait([diarising])  # never leave diarisation running behind a failed recognition
                 raise

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
-from .spans import Span
+from .spans import Span, overlaps
 from .spoken import DIGIT_WORDS, INTERJECTION_UTTERANCE, TEENS
 
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
@@ -149,7 +149,7 @@ def _same_day_and_month(text: str, births: list[Span]) -> list[Span]:
         return []
     found = []
     for m in [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text)]:
-        if _day_month(m.group()) in said and not any(s.start < m.end() and m.start() < s.end for s in births + found):
+        if _day_month(m.group()) in said and not overlaps(m.start(), m.end(), births + found):
             found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
     return found
 
@@ -172,7 +172,7 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
         if not _CORRECTS.search(reply) or _CLOCK.search(reply):
             continue
         for m in [*_DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end)]:
-            if not any(s.start < m.end() and m.start() < s.end for s in births + found):
+            if not overlaps(m.start(), m.end(), births + found):
                 found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
     return found
 
@@ -189,7 +189,7 @@ _BORN_IN_YEAR = re.compile(rf"\bborn\s+in\s+(?:the\s+year\s+)?(?P<year>(?:19|20)
 
 def _born_in_years(text: str, births: list[Span]) -> list[Span]:
     return [Span(m.start("year"), m.end("year"), "DATE_OF_BIRTH", "date+context") for m in _BORN_IN_YEAR.finditer(text)
-            if not any(s.start < m.end("year") and m.start("year") < s.end for s in births)]
+            if not overlaps(m.start("year"), m.end("year"), births)]
 
 
 _ASKS_AGE = re.compile(r"\b(?:how\s+old|age)\b", re.I)
@@ -211,8 +211,8 @@ def _lone_years(text: str, births: list[Span], today: date) -> list[Span]:
                 start, end = m.span("year")
                 year = m.group("year")
                 asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
-                if (year.isdigit() and int(year) > today.year) or _ASKS_AGE.search(asked) or any(
-                        s.start < end and start < s.end for s in births + found):
+                if (year.isdigit() and int(year) > today.year) or _ASKS_AGE.search(asked) \
+                        or overlaps(start, end, births + found):
                     continue
                 found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
     return found
@@ -234,7 +234,7 @@ def _find_dates_of_birth(text: str, today: date) -> list[Span]:
                         + [(m, True) for m in (*_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text))],
                         key=lambda c: (c[0].start(), -c[0].end()))
     for m, numeric in candidates:
-        if any(s.start < m.end() and m.start() < s.end for s in spans):
+        if overlaps(m.start(), m.end(), spans):
             continue
         value = m.group()
         has_year = numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value

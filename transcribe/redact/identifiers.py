@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import phonenumbers
 
-from .spans import Document, Span
+from .spans import Document, Span, overlaps
 from .spoken import DIGIT_WORDS, TEENS, TENS, WEAK_ZEROS, CodeRun
 
 _CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
@@ -169,7 +169,7 @@ def _phone_tails(doc: Document, found: list[Span]) -> list[Span]:
         start, end = run.tokens[0].start, run.tokens[-1].end
         if (2 <= len(run.chars) <= 4 and run.chars.isdigit() and _TAIL_CUE.search(text, max(0, start - 30), start)
                 and _PHONE_WORD.search(text, max(0, start - 100), start) and not _WORD_AFTER.match(text, end)
-                and not any(s.start < end and start < s.end for s in found)):
+                and not overlaps(start, end, found)):
             spans.append(Span(start, end, "PHONE", "format+context"))
     return spans
 
@@ -198,6 +198,6 @@ def find_emails(text: str) -> list[Span]:
     for m in _SPOKEN_EMAIL.finditer(text):
         if m.group().split()[0].lower() in _NOT_A_MAILBOX:
             continue
-        if not any(s.start < m.end() and m.start() < s.end for s in spans):
+        if not overlaps(m.start(), m.end(), spans):
             spans.append(Span(m.start(), m.end(), "EMAIL", "spoken"))
     return spans

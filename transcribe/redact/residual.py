@@ -22,7 +22,7 @@ import re
 
 from .identifiers import whole_format
 from .lexicons import FILLERS, PUBLIC_NUMBERS
-from .spans import STRUCTURED, Document, Span
+from .spans import STRUCTURED, Document, Span, overlaps
 from .spoken import NATO, CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
@@ -148,7 +148,7 @@ def _uncovered(run: CodeRun, taken: list[Span]) -> list[list[int]]:
     """Indices of the run's tokens not inside an already found span, in maximal consecutive groups."""
     groups: list[list[int]] = [[]]
     for i, token in enumerate(run.tokens):
-        if any(s.start < token.end and token.start < s.end for s in taken):
+        if overlaps(token.start, token.end, taken):
             groups.append([])
         else:
             groups[-1].append(i)
@@ -291,7 +291,7 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
             # at the front" "Oh yeah, P H").
             if abs(where - line) <= FRAGMENT_WINDOW and letters in compact or (
                     one_by_one and abs(where - line) <= NEXT_TO):
-                if not any(s.start < end and start < s.end for s in found):
+                if not overlaps(start, end, found):
                     spans.append(Span(start, end, label, "fragment"))
                 break
     return spans
@@ -341,7 +341,7 @@ def _per_utterance(doc: Document, run: CodeRun, found: list[Span]) -> list[tuple
     took its "20"): (utterance, start, end, compact characters) per piece."""
     parts: list[tuple[int, list[int]]] = []
     for i, token in enumerate(run.tokens):
-        if any(s.start < token.end and token.start < s.end for s in found):
+        if overlaps(token.start, token.end, found):
             parts.append((-1, []))
             continue
         line = doc.locate(token.start)[0]

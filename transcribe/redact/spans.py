@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,6 +38,11 @@ class Span:
     end: int
     label: str
     detector: str = ""
+
+
+def overlaps(start: int, end: int, spans: Iterable[Span]) -> bool:
+    """Whether the stretch ``[start, end)`` overlaps any of ``spans``."""
+    return any(s.start < end and start < s.end for s in spans)
 
 
 class Document:
