@@ -62,7 +62,8 @@ HERE = Path(__file__).parent / "data" / "pii"
 SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tuning"),
         ("ordinary", "ordinary.jsonl", "tuning"), ("mixed", "mixed.jsonl", "tuning"),
         ("fifth", "fifth.jsonl", "tuning"), ("sixth", "sixth.jsonl", "tuning"), ("seventh", "seventh.jsonl", "tuning"),
-        ("eighth", "eighth.jsonl", "tuning"), ("ninth", "ninth.jsonl", "tuning"), ("fourth", "fourth.jsonl", "held out"),
+        ("eighth", "eighth.jsonl", "tuning"), ("ninth", "ninth.jsonl", "tuning"),
+        ("eleventh", "eleventh.jsonl", "tuning"), ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out")]
 
 

@@ -130,6 +130,50 @@ def test_a_list_of_dates_of_birth_asked_for_together(redactor):
     assert "Friday the 14th of March" in text
 
 
+def test_dates_of_birth_as_the_recogniser_and_people_say_them(redactor):
+    """Year first; misheard months; a two-digit old year; said in pieces with trailing dots; put right in the
+    same breath; offered as alternatives; a year with "D.O.B." or "year of birth"; a day alone after "birthday".
+    Dates near them that are not births stay."""
+    cases = [
+        (["Can I take your mum's date of birth?", "Nineteen sixty-one, the eighth of April."], ["Nineteen sixty-one"]),
+        (["Partner's details?", "Jade Price, 2002, March 14th."], ["2002, March 14th"]),
+        (["And yours is the 3rd of Octo ber 88?"], ["3rd of Octo ber 88"]),
+        (["The system's got you down as 9 Febuary 93."], ["9 Febuary 93"]),
+        (["He was born the twenty-second of...", "Go on.", "...November, two thousand and three."],
+         ["twenty-second", "November, two thousand and three"]),
+        (["Her birthday's the 6th of Jew Lie 79, no wait, the 7th."], ["6th of Jew Lie 79", "7th"]),
+        (["Your date of birth, is it the 2nd of May 85 or the 12th of May 85?"], ["12th of May 85"]),
+        (["Is 91 your year of birth?", "Yeah."], ["91"]),
+        (["His D.O.B. 1987, and he's on the list."], ["1987"]),
+        (["She was born sixty-eight, not sixty-nine."], ["sixty-eight", "sixty-nine"]),
+        (["My brother's birthday is the fourteenth, same as the hearing."], ["fourteenth"]),
+    ]
+    for texts, hidden in cases:
+        text = shown(redactor, *texts)
+        for said in hidden:
+            assert said not in text, (said, text)
+    kept = shown(redactor, "Her birthday's the 6th, and the review is the 20th of May 2026.",
+                 "Your licence ends the 6th of May 2027, same day as your birthday, the 6th of May.")
+    assert "20th of May 2026" in kept and "6th of May 2027" in kept, kept
+    assert "Yeah. Seventy-one." in shown(redactor, "I'm sorry about your dad. He was seventy-one?", "Yeah. Seventy-one.")
+
+
+def test_a_date_year_is_no_piece_of_an_identifier_said_later(redactor):
+    text = shown(redactor, "The form wants the kids' birthdays.", "Kai's the 2nd of June 2016, no, sorry.",
+                 "And your national insurance?", "It's P R one six two zero one four C.")
+    assert "2nd of June 2016" not in text and "one six two" not in text, text
+
+
+def test_welsh_street_names_and_prisons_in_lower_case(redactor):
+    text = shown(redactor, "You can't go near 14 Heol y Felin.", "she's moved to 8 ffordd glan", "he's in hmp ranby")
+    assert "Heol y Felin" not in text and "ffordd glan" not in text and "ranby" not in text, text
+
+
+def test_weak_zeros_side_by_side_in_a_number(redactor):
+    text = shown(redactor, "what's your mobile", "seven nine all all three four all all six two one")
+    assert "all all three" not in text and "six two one" not in text, text
+
+
 def test_a_registration_said_around_an_interjection_or_with_the_letter_o(redactor):
     texts = ["The reg is papa golf one nine...", "Yeah.", "Lima Oscar Echo.", "And the van's Y D seventy T O N."]
     result = redactor.redact(texts)

@@ -21,13 +21,29 @@ _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|six
 _SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|"
                       r"five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine))")
 _YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
+_FULL_YEAR = rf"(?:(?:19|20)\d\d|{_SPOKEN_YEAR})"
 _SEP = r"[\s,]+"
-_DATE = re.compile(
-    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{MONTH_OR_ABBREVIATION_PATTERN}\.?(?:{_SEP}{_YEAR})?"
-    rf"|{MONTH_OR_ABBREVIATION_PATTERN}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
+# Months as the recogniser hears them too: split in two ("no vember", "sept ember"), misspelt ("Febuary"),
+# cut short ("Octo") or sound-alike ("Jew Lie").
+_MISHEARD_MONTHS = {**{rf"{m[:i]}\s+{m[i:]}": m for m in MONTHS for i in range(2, len(m) - 1)},
+                    r"feb(?:u|ur)ary": "february", "octo": "october", r"(?:jew|ju)\s+l(?:ie|y)": "july"}
+_MISHEARD = "|".join(sorted(_MISHEARD_MONTHS, key=len, reverse=True))
+_MISHEARD_MONTH = re.compile(rf"\b(?:{_MISHEARD})\b", re.I)
+_MONTH = rf"(?:{_MISHEARD}|{MONTH_OR_ABBREVIATION_PATTERN})"
+DATE = re.compile(
+    rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}\.?(?:{_SEP}{_YEAR})?"
+    rf"|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
+    # year first, and no other year after: "Nineteen forty-three, the fifth of May", "1990, October 5th"
+    rf"|{_FULL_YEAR}\s*,\s*(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY})(?!{_SEP}{_YEAR})"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )
+_DATE = DATE
+# A month and a year with no day ("Jan oh seven", "June 1989"): a date of birth only after a birth word. A
+# number that could be a day ("June 25") is not a year here.
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\.?{_SEP}(?:(?:19|20)\d\d|'\d\d|[4-9]\d|3[2-9]|{_SPOKEN_YEAR}|"
+                         r"(?:forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|"
+                         r"nine))?|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine))\b", re.I)
 # All in numbers, as said when reading a form: "the 30th of the 9th 99", "Eighteen, eight, ninety-two",
 # "Fourth of the first, ninety-six". Only after a birth word (it could be anything else).
 _CARDINAL = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -43,7 +59,8 @@ _ORDINALS_ONLY = re.compile(rf"(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_O
 # Day and month as ordinals with no year ("the fourteenth of the sixth..."): a date only after a birth word.
 _ORDINAL_PAIR = re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}\b", re.I)
 _CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
-_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+dates?|b'day|"
+_BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+(?:dates?|years?)|b'day|"
+                            r"years?\s+of\s+birth|"
                             r"gave\s+birth|had\s+(?:the|a|her|my|our|his|their)\s+(?:baby|little\s+(?:boy|girl)))\b", re.I)
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
 _PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|d\.?o\.?b'?s)\b", re.I)
@@ -55,14 +72,23 @@ _SPOKEN_LAST_CENTURY = re.compile(r"\b(?:thirty|forty|fifty|sixty|seventy|eighty
                                   r"four|five|six|seven|eight|nine))?\W*$", re.I)
 
 
+_TEENS_AND_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_SPOKEN_2000S = re.compile(r"\b(?:two\s+thousand(?:\s+and)?\s+|twenty[\s-](?=(?:ten|eleven|twelve|thirteen|fourteen|"
+                           r"fifteen|sixteen|seventeen|eighteen|nineteen)\b))(" + "|".join(_TEENS_AND_UNITS) + r")\b", re.I)
+
+
 def _birth_year_like(text: str, today: date) -> bool:
     """True when the date names a year at least 14 years ago (no appointment is booked then)."""
     m = _YEAR_DIGITS.search(text)
     if m:
         return int(m.group()) <= today.year - 14
-    numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)", text)
-    if numeric:
-        return int(numeric.group(1)) > today.year % 100  # two-digit year in the previous century
+    numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)|.*?[a-z][\s,]+'?(\d\d)", text, re.I)
+    if numeric:  # "12/9/77", "6 June 95": a two-digit year in the previous century
+        return int(numeric.group(1) or numeric.group(2)) > today.year % 100
+    said = _SPOKEN_2000S.search(text)
+    if said:  # "two thousand and four", "twenty eleven"
+        return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - 14
     return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
 
 
@@ -79,7 +105,10 @@ def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
         end = m.end()
         while (fill := INTERJECTION_UTTERANCE.match(text, end - 1)) is not None and fill.end() > end - 1:
             end = fill.end() + 1
+        while end < len(text) and text[end] in " .…":  # "...August, twenty eighteen."
+            end += 1
         lo = m.start()
+        lo -= 3 if text.endswith("...", 0, lo) else 1 if text.endswith("…", 0, lo) else 0
         blanked.append((lo, end))
         chars[lo:end] = " " * (end - lo)
     return "".join(chars), blanked
@@ -105,10 +134,14 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     mention of the same day and month (the officer's read-back)."""
     today = today or date.today()
     joined, blanked = bridged(text)
-    births = _find_dates_of_birth(joined, today)
-    births += _same_day_and_month(joined, births) + _lone_years(joined, births, today)
+    days = _birthday_days(joined)
+    births = _find_dates_of_birth(joined, today, days)
+    births += [d for d in days if not overlaps(d.start, d.end, births)]
+    # (a day said alone is no anchor for a year: "my birthday while we're out there, the twenty-fifth. Forty.")
+    births += _same_day_and_month(joined, births, today) + _lone_years(joined, births, today, days)
     births += _born_in_years(joined, births)
     births += _corrections(joined, births)
+    births += _alternatives(joined, births)
     return [piece for span in births for piece in _cut(span, blanked)]
 
 
@@ -120,6 +153,7 @@ _MONTH_BY_PREFIX = {m[:3]: n for n, m in enumerate(MONTHS, start=1)}
 
 def _day_month(value: str) -> tuple[int, int] | None:
     """(day, month) of a date as said or written ("the 12th of Sept", "fourteenth of the sixth", "12.9.77")."""
+    value = _MISHEARD_MONTH.sub(lambda m: _month_heard(m.group()), value)
     words = re.findall(r"\d+|[a-z]+", value.lower())
     numbers, month, i = [], None, 0
     while i < len(words):
@@ -142,14 +176,20 @@ def _day_month(value: str) -> tuple[int, int] | None:
     return numbers[0], month
 
 
-def _same_day_and_month(text: str, births: list[Span]) -> list[Span]:
-    """Other dates with a date of birth's day and month: "12.9.1977" ... "The twelfth of September"."""
+def _month_heard(said: str) -> str:
+    return next(month for pattern, month in _MISHEARD_MONTHS.items() if re.fullmatch(pattern, said, re.I))
+
+
+def _same_day_and_month(text: str, births: list[Span], today: date) -> list[Span]:
+    """Other dates with a date of birth's day and month: "12.9.1977" ... "The twelfth of September"; not one
+    with a recent year ("your licence expiry's the 1st of April 2026", on the birthday)."""
     said = {_day_month(text[s.start:s.end]) for s in births} - {None}
     if not said:
         return []
     found = []
     for m in [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text)]:
-        if _day_month(m.group()) in said and not overlaps(m.start(), m.end(), births + found):
+        recent = (year := _YEAR_DIGITS.search(m.group())) and int(year.group()) > today.year - 14
+        if _day_month(m.group()) in said and not recent and not overlaps(m.start(), m.end(), births + found):
             found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
     return found
 
@@ -159,48 +199,92 @@ _CORRECTS = re.compile(r"\b(?:no|not|wrong|actually|should\s+be|meant|sorry)\b",
 _CLOCK = re.compile(r"\b(?:\d{1,2}[:.]\d\d|o'clock|half\s+past|quarter\s+(?:past|to)|[ap]\.?m\b)", re.I)
 
 
+_LONE_DAY = re.compile(rf"\b(?:the\s+)?{_ORDINAL}\b", re.I)
+
+
 def _corrections(text: str, births: list[Span]) -> list[Span]:
-    """A date in the utterance straight after a date of birth, when that utterance corrects it."""
+    """A date, or a day alone, put right after a date of birth: later in its utterance ("Octo 3rd 96, no hang
+    on, the 13th") or in the utterance straight after it ("No, twenty-fifth."), with no clock time there."""
     found: list[Span] = []
     for birth in births:
-        start = text.find("\n", birth.end)
-        if start < 0:
-            continue
-        end = text.find("\n", start + 1)
-        end = len(text) if end < 0 else end
-        reply = text[start:end]
-        if not _CORRECTS.search(reply) or _CLOCK.search(reply):
-            continue
-        for m in [*_DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end)]:
-            if not overlaps(m.start(), m.end(), births + found):
-                found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+        line_end = text.find("\n", birth.end)
+        line_end = len(text) if line_end < 0 else line_end
+        reply_end = text.find("\n", line_end + 1)
+        reply_end = len(text) if reply_end < 0 or line_end == len(text) else reply_end
+        for start, end in ((birth.end, line_end), (line_end, reply_end)):
+            said = text[start:end]
+            fixed = _CORRECTS.search(said)
+            if not fixed or _CLOCK.search(said):
+                continue
+            start = start + fixed.start() if start == birth.end else start  # after the correcting word
+            for m in [*_DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end),
+                      *_LONE_DAY.finditer(text, start, end)]:
+                if not overlaps(m.start(), m.end(), births + found):
+                    found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
     return found
 
 
+# "Is it 16 March 87 or 16 May 87?": a date offered instead of a date of birth is one too.
+_OR = re.compile(r"[\s,]*(?:or|not|or\s+is\s+it)[\s,]+", re.I)
+
+
+def _alternatives(text: str, births: list[Span]) -> list[Span]:
+    found: list[Span] = []
+    offered = [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
+               *re.finditer(rf"\b{_A_YEAR}\b", text, re.I)]  # "born ninety-six, not ninety-seven"
+    for m in offered:
+        if overlaps(m.start(), m.end(), births + found):
+            continue
+        if any(_OR.fullmatch(text, b.end, m.start()) or _OR.fullmatch(text, m.end(), b.start) for b in births):
+            found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+    return found
+
+
+# "his birthday was the 2nd", "it's my birthday while we're out there, the twenty-fifth": a day alone.
+_BIRTHDAY_DAY = re.compile(rf"\bbirthday(?:'s|\s+is|\s+was)?\b[^.?!\n]{{0,40}}?(?P<day>\b(?:the\s+)?{_ORDINAL})\b"
+                           rf"(?![\s,]+(?:of\b|{_MONTH}))", re.I)
+
+
+def _birthday_days(text: str) -> list[Span]:
+    return [Span(m.start("day"), m.end("day"), "DATE_OF_BIRTH", "date+context") for m in _BIRTHDAY_DAY.finditer(text)]
+
+
 # A year said on its own, as an utterance or a sentence ("No, 1986.", "Year?" "two thousand.").
-_LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
+_LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|not|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
                         rf"(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
                         rf"(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
                         rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$))", re.I | re.M)
-# "born in eighty-seven", "she was born in 2019": a year of birth wherever it is said.
-_BORN_IN_YEAR = re.compile(rf"\bborn\s+in\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
-                           rf"{_SPOKEN_TWO_DIGITS})\b", re.I)
+# "born in eighty-seven", "she was born in 2019", "born in June eighty-nine", "born 1975", "D.O.B. 1990", "is the
+# 94 your year of birth?": a year of birth wherever it is said.
+_A_YEAR = rf"(?:(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
+_BORN_IN_YEAR = re.compile(
+    rf"(?:\bborn(?:\s+in)?|\bd\.?\s?o\.?\s?b\b\.?|\byears?\s+of\s+birth|\bbirth\s+years?)(?:\s+(?:is|was|as|of))?"
+    rf"[\s:,]+(?:the\s+year\s+)?(?P<year>(?:{_MONTH}[\s,]+)?{_A_YEAR})\b"
+    rf"|(?P<before>\b(?:(?:19|20)\d\d|'?\d\d))\s+(?:is\s+|was\s+)?(?:your|his|her|their|my)\s+"
+    rf"(?:years?\s+of\s+birth|birth\s+years?)\b", re.I)
 
 
 def _born_in_years(text: str, births: list[Span]) -> list[Span]:
-    return [Span(m.start("year"), m.end("year"), "DATE_OF_BIRTH", "date+context") for m in _BORN_IN_YEAR.finditer(text)
-            if not overlaps(m.start("year"), m.end("year"), births)]
+    found = []
+    for m in _BORN_IN_YEAR.finditer(text):
+        group = "year" if m.group("year") else "before"
+        if not overlaps(m.start(group), m.end(group), births + found):
+            found.append(Span(m.start(group), m.end(group), "DATE_OF_BIRTH", "date+context"))
+    return found
 
 
-_ASKS_AGE = re.compile(r"\b(?:how\s+old|age)\b", re.I)
+# An age asked or said ("How old is she?", "She was seventy-two?"): the number after it is no year.
+_ASKS_AGE = re.compile(r"\b(?:how\s+old|age|(?:he|she|you|they|i)(?:'s|'re|'m|\s+(?:is|was|were|are|am))\s+(?:only\s+|"
+                       r"nearly\s+|about\s+)?(?:\d+|(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]\w+)?)\s*\?)",
+                       re.I)
 YEAR_REACH = 2  # utterances after a date of birth where its year may still come
 
 
-def _lone_years(text: str, births: list[Span], today: date) -> list[Span]:
+def _lone_years(text: str, births: list[Span], today: date, days: list[Span]) -> list[Span]:
     """A year said alone next to a date of birth: in the same utterance before it, or in the next
     :data:`YEAR_REACH` utterances (a year given after "Year?", or corrected: "No, 1986")."""
     found: list[Span] = []
-    for birth in births:
+    for birth in (b for b in births if b not in days):
         line_start = text.rfind("\n", 0, birth.start) + 1
         after_end = birth.end
         for _ in range(YEAR_REACH + 1):
@@ -211,7 +295,7 @@ def _lone_years(text: str, births: list[Span], today: date) -> list[Span]:
                 start, end = m.span("year")
                 year = m.group("year")
                 asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
-                if (year.isdigit() and int(year) > today.year) or _ASKS_AGE.search(asked) \
+                if (year.isdigit() and int(year) > today.year) or (_ASKS_AGE.search(asked) and len(year) != 4) \
                         or overlaps(start, end, births + found):
                     continue
                 found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
@@ -226,33 +310,43 @@ def _last(pattern: re.Pattern, text: str, lo: int, hi: int) -> re.Match | None:
     return last
 
 
-def _find_dates_of_birth(text: str, today: date) -> list[Span]:
+def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]:
+    """Dates after a birth word or with an old year; ``days`` are days said alone after "birthday" (each
+    takes its birth word, as a date would)."""
     spans: list[Span] = []
     previous_end = 0  # end of the last date of any kind
     list_end = -1  # end of the last date of birth in a list that a plural birth word announced
+    last_birth = None  # end of the last date of birth
     candidates = sorted([(m, False) for m in _DATE.finditer(text)]
-                        + [(m, True) for m in (*_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text))],
+                        + [(m, True) for m in (*_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
+                                               *_MONTH_YEAR.finditer(text))],
                         key=lambda c: (c[0].start(), -c[0].end()))
     for m, numeric in candidates:
         if overlaps(m.start(), m.end(), spans):
             continue
         value = m.group()
-        has_year = numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I)) or "/" in value or "." in value
+        has_year = (numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I) or re.match(_FULL_YEAR, value, re.I))
+                    or "/" in value or "." in value)
         # A birth word introduces the next date only: not one after another date has been given. A plural one
         # ("the kids' dates of birth") introduces a list: each date with a year soon after the last one.
         window = m.start() - _CONTEXT_WINDOW
         plural = _PLURAL_BIRTH.search(text, max(0, window), m.start())
+        previous_end = max([previous_end] + [d.end for d in days if d.end <= m.start()])
         context = _last(_BIRTH_CONTEXT, text, max(0, window if plural else max(previous_end, window)), m.start())
         in_list = has_year and list_end >= 0 and m.start() - list_end < _CONTEXT_WINDOW
         previous_end = m.end()
         if numeric:  # all in numbers: could be anything else, and never if a code goes on after it ("stroke")
-            birth = bool(context or in_list or (_ORDINALS_ONLY.match(value) and _birth_year_like(value, today)))
+            # ... or an old year soon after a date of birth ("Hers, Octo 3rd 96. And then mine, eleven four ninety-two.")
+            after_birth = last_birth is not None and m.start() - last_birth < _CONTEXT_WINDOW
+            birth = bool(context or in_list or ((_ORDINALS_ONLY.match(value) or after_birth)
+                                                and _birth_year_like(value, today)))
             birth = birth and not _CODE_GOES_ON.match(text, m.end())
         else:
             birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list
                          or (has_year and _birth_year_like(value, today)))
         if birth:
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context or in_list else "date+year"))
+            last_birth = m.end()
             if plural or in_list:
                 list_end = m.end()
     return spans

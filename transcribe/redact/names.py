@@ -43,7 +43,9 @@ _ADDRESS = re.compile(
     rf"(?:\b(?:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?"
     rf"(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?:{_CAP}|[a-z]+)\s+){{1,3}}(?i:{_STREET})\b"
     rf"|\b(?i:{_NUMBER_WORDS}),?\s+(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b"  # "forty-one Station Road"
-    rf"|\b(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b)",
+    rf"|\b(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b"
+    # Welsh: the street word first, in any case ("9 Heol y Nant", "31 heol gwyrdd", "4 Ffordd yr Afon")
+    rf"|\b\d{{1,4}}[a-z]?,?\s+(?i:heol|ffordd|stryd|l[oô]n|rhodfa|cilgant|teras)\s+(?:(?i:y|yr)\s+)?(?:{_CAP}|[a-z]{{3,}})\b)",
 )
 # An address whose street type the recogniser bent ("5 Chantry clothes", "17 Saltaire Rhodes", "number 7
 # Whitley something"): a house number and a capitalised name after it, where talk is about where someone lives.
@@ -78,6 +80,7 @@ _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
+_PRISON_LOWER = re.compile(r"\b(?:hmp|hmyoi|hm\s+prison)\s+(?P<name>[a-z]{3,})\b")  # "he's in hmp wealstun"
 _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Lion|Horse|Bell|Crown|"
                   r"Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feathers|Wheatsheaf)\b")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
@@ -439,6 +442,9 @@ def find_people_and_places(text: str) -> list[Span]:
     for pattern in (_PRISON, _PUB):
         for m in pattern.finditer(text):
             add(Span(m.start(), m.start() + len(m.group().rstrip()), "LOCATION", "venue"))
+    for m in _PRISON_LOWER.finditer(text):
+        if not is_common_word(m.group("name")):
+            add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _X_AND_Y.finditer(text):
         if not {m.group("x").lower(), m.group("y").lower()} & _NOT_VENUE_WORDS and not _is_decoy(m.group()):
             add(Span(m.start("x"), m.end(), "LOCATION", "venue"))

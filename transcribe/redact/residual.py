@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from .dates import DATE
 from .identifiers import whole_format
 from .lexicons import FILLERS, PUBLIC_NUMBERS
 from .spans import STRUCTURED, Document, Span, overlaps
@@ -246,8 +247,11 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     spans = _email_pieces(doc, [s for s in found if s.label == "EMAIL"])
     if not values:
         return spans
+    dates = [m.span() for m in DATE.finditer(text)]  # a date's year is no piece of a number ("the 4th of May 2015")
     for run in doc.runs:
         for line, start, end, chars in _per_utterance(doc, run, found):
+            if any(lo <= start and end <= hi for lo, hi in dates):
+                continue
             chars = chars.replace("/", "")
             # One digit is enough when the piece starts or ends the identifier ("W F one..." "... seven D").
             end_piece = _digits(chars) == 1 and len(chars) >= 2

@@ -141,8 +141,14 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return None
     if lower in SEPARATOR_WORDS or word == "/":
         return "/", 1
-    if lower in WEAK_ZEROS:  # not capitalised: "So four three..." starts a sentence
-        return ("0", 1) if word.islower() and _digit_at(tokens, i - 1) and _digit_at(tokens, i + 1) else None
+    if lower in WEAK_ZEROS:  # not capitalised ("So four three..." starts a sentence); digits either side of
+        # it and of any weak zeros beside it ("seven seven all all nine")
+        lo, hi = i - 1, i + 1
+        while lo > i - 3 and 0 <= lo and tokens[lo].text.lower() in WEAK_ZEROS and tokens[lo].text.islower():
+            lo -= 1
+        while hi < i + 3 and hi < len(tokens) and tokens[hi].text.lower() in WEAK_ZEROS and tokens[hi].text.islower():
+            hi += 1
+        return ("0", 1) if word.islower() and _digit_at(tokens, lo) and _digit_at(tokens, hi) else None
     if lower in SOUND_ALIKE_DIGITS:
         before, after = _digit_at(tokens, i - 1), _digit_at(tokens, i + 1)
         code = (before or _code_letter_at(tokens, i - 1)) and (after or _code_letter_at(tokens, i + 1))
