@@ -63,7 +63,7 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("ordinary", "ordinary.jsonl", "tuning"), ("mixed", "mixed.jsonl", "tuning"),
         ("fifth", "fifth.jsonl", "tuning"), ("sixth", "sixth.jsonl", "tuning"), ("seventh", "seventh.jsonl", "tuning"),
         ("eighth", "eighth.jsonl", "tuning"), ("ninth", "ninth.jsonl", "tuning"),
-        ("eleventh", "eleventh.jsonl", "tuning"), ("fourth", "fourth.jsonl", "held out"),
+        ("eleventh", "eleventh.jsonl", "tuning"), ("twelfth", "twelfth.jsonl", "tuning"), ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out")]
 
 

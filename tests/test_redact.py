@@ -174,6 +174,26 @@ def test_weak_zeros_side_by_side_in_a_number(redactor):
     assert "all all three" not in text and "six two one" not in text, text
 
 
+def test_older_plates_emails_read_with_asides_and_written_sort_codes(redactor):
+    """Twelfth round: prefix and suffix plates (never a spelled name read with "O" as zero); a mailbox name
+    read with "all one word" and a number; "hat" heard for "at"; a sort code written with hyphens beside a bank
+    word, before any longer reading of its digits."""
+    text = shown(redactor, "The courtesy car's M482 RFT.", "My nan's old Escort was K L W five one seven X.",
+                 "It's dean walsh seventy-seven, all one word, at yahoo dot co dot uk.", "or tash hat gmail dot com",
+                 "Bank's Monzo, sort code 04-00-75, account 3914 2288.")
+    for said in ("M482 RFT", "K L W five one seven X", "dean walsh seventy-seven", "tash hat gmail", "04-00-75",
+                 "3914 2288"):
+        assert said not in text, (said, text)
+    spelled = labels_in(redactor, "Surname's Pope?", "No, P O P O V, Popov.", "Duration 0 min 12 s")
+    assert "VEHICLE_REG" not in {label for _, label in spelled}, spelled
+
+
+def test_a_house_number_is_no_piece_of_a_number_read_out_nearby(redactor):
+    text = shown(redactor, "Your NHS number is four eight five, seven seven one, two three four four.",
+                 "And the address, flat 2, 71 Marsh Lane?", "No, I've moved.")
+    assert "Marsh Lane" not in text and "[ADDRESS" in text.split("||")[1] and "NHS NUMBER" not in text.split("||")[1], text
+
+
 def test_a_registration_said_around_an_interjection_or_with_the_letter_o(redactor):
     texts = ["The reg is papa golf one nine...", "Yeah.", "Lima Oscar Echo.", "And the van's Y D seventy T O N."]
     result = redactor.redact(texts)

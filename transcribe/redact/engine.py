@@ -83,7 +83,8 @@ class Redactor:
         allowed = self.policy.labels
 
         def fragments(spans: list[Span]) -> list[Span]:
-            return [s for s in find_fragments(doc, [s for s in spans if s.label in STRUCTURED]) if s.label in allowed]
+            return [s for s in find_fragments(doc, [s for s in spans if s.label in STRUCTURED],
+                                              [s for s in spans if s.label == "ADDRESS"]) if s.label in allowed]
 
         resolved = _resolve(resolved + fragments(resolved))
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed])

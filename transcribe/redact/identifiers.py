@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from .spans import Document, Span, overlaps
-from .spoken import DIGIT_WORDS, TEENS, TENS, WEAK_ZEROS, CodeRun
+from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, CodeRun
 
 _CHECK_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
@@ -80,6 +80,11 @@ _RULES: list[tuple[str, re.Pattern, Callable[[re.Match], bool]]] = [
 _BANK_CONTEXT = re.compile(r"\b(sort\s*code|account|acc(?:ount)?\s*(?:no|number)|bank|banking|monzo|barclays|"
                            r"lloyds|natwest|santander|halifax|nationwide|hsbc|starling)\b", re.I)
 _SORT_CODE = re.compile(r"\d{6}")
+# Older plates still on the road, prefix ("R614 KHT", 1983-2001) and suffix ("ABJ 432T", 1963-1983): looser
+# shapes, tried only where no catalogue format was found (a spelled name read with "O" as zero is none: no
+# plate number starts with 0).
+_OLD_PLATE = re.compile(r"[A-HJ-NP-Y][1-9]\d{0,2}[A-Z]{3}|[A-Z]{3}[1-9]\d{0,2}[A-HJ-NP-Y]")
+_WRITTEN_SORT_CODE = re.compile(r"\b\d\d-\d\d-\d\d\b")  # "77-24-05": before any longer reading ("05, 44196372")
 _ACCOUNT = re.compile(r"\d{8}")
 _CONTEXT_WINDOW = 160  # characters before a number searched for context words (reaches the previous utterance)
 # The last digits of a phone number ("the one ending double four seven", "does it still end 338?") identify it.
@@ -135,8 +140,10 @@ def whole_format(chars: str) -> str | None:
 
 def find_identifiers(doc: Document) -> list[Span]:
     """Structured identifiers (NINO, NHS, PNC, CRO, prison number, CRN, phone, postcode, vehicle, bank)."""
-    spans: list[Span] = []
     text = doc.text
+    spans = [Span(m.start(), m.end(), "BANK_ACCOUNT", "format+context") for m in _WRITTEN_SORT_CODE.finditer(text)
+             if _BANK_CONTEXT.search(text, max(0, m.start() - _CONTEXT_WINDOW), m.end() + _CONTEXT_WINDOW)]
+    sort_codes = [(s.start, s.end) for s in spans]
     for run in doc.bridged_runs:
         # Every valid reading of the run; the longest wins ("oh seven five..." is a phone number, not the
         # 10-digit NHS number inside it), then the catalogue order.
@@ -144,7 +151,7 @@ def find_identifiers(doc: Document) -> list[Span]:
                       for reading in _readings(run)
                       for rank, (label, pattern, valid) in enumerate(_RULES)
                       for m, (start, end) in _matches(reading, pattern, text) if valid(m)]
-        taken: list[tuple[int, int]] = []
+        taken = list(sort_codes)
         for _, _, start, end, label in sorted(candidates, reverse=True):
             if any(start < b and a < end for a, b in taken):
                 continue
@@ -152,6 +159,10 @@ def find_identifiers(doc: Document) -> list[Span]:
             if label == "PHONE" and start > 0 and text[start - 1] == "+":
                 start -= 1
             spans.append(Span(start, end, label, "format"))
+        for _, (start, end) in _matches(run, _OLD_PLATE, text):
+            if not any(start < b and a < end for a, b in taken) and _letters_said_as_letters(text[start:end]):
+                spans.append(Span(start, end, "VEHICLE_REG", "format"))
+                taken.append((start, end))
         context = _BANK_CONTEXT.search(text, max(0, run.tokens[0].start - _CONTEXT_WINDOW), run.tokens[-1].end)
         if context:
             for pattern in (_ACCOUNT, _SORT_CODE):
@@ -160,6 +171,11 @@ def find_identifiers(doc: Document) -> list[Span]:
                         spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
                         taken.append((start, end))
     return spans + _phone_tails(doc, spans) + find_emails(text)
+
+
+def _letters_said_as_letters(said: str) -> bool:
+    """Capitals, or letters' names ("kay aitch tea", "kilo"): not a word in lower case ("0 min 12 s")."""
+    return all(not w.islower() or len(w) == 1 or w in LETTER_NAMES or w in NATO for w in re.findall(r"[A-Za-z-]+", said))
 
 
 def _phone_tails(doc: Document, found: list[Span]) -> list[Span]:
@@ -180,10 +196,16 @@ _TLD_WORDS = r"(?:com|org|net|gov|nhs|info|biz|scot|wales|(?!(?:in|on|is|it|to|s
 # Number words ("or", "all", "owe", "so" only read as "oh" between digits elsewhere, so not here).
 _NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEENS, *TENS, "double",
                          "treble", "triple", "hundred"])
-# "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com"
+# What people say about the mailbox name while reading it out: "jordan pryce ninety-nine, all one word, at ..."
+_ASIDE = r",?\s+(?:all\s+(?:one\s+word|lower\s*case|small(?:\s+letters)?|together)|no\s+spaces?|one\s+word)\b,?"
+_NUMBERS = r"(?:\d+|(?:" + _NUMBER_WORD + r")(?:[\s-](?:" + _NUMBER_WORD + r"))*)"
+# "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com",
+# "bethan jones, all one word, eighty-eight at hotmail dot com" (a second word only before an aside or a
+# number), the recogniser's "hat" for "at"
 _SPOKEN_EMAIL = re.compile(
     r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
-    r"(?:" + _NUMBER_WORD + r")(?:-(?:" + _NUMBER_WORD + r"))?))*)\s+at\s+"
+    r"(?:" + _NUMBER_WORD + r")(?:-(?:" + _NUMBER_WORD + r"))?)|\s+[a-z]{2,}(?=(?:\s+" + _NUMBERS + r")?" + _ASIDE
+    + r"|\s+" + _NUMBERS + r"(?:" + _ASIDE + r")?\s+h?at\s)|" + _ASIDE + r")*)\s+h?at\s+"
     r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD_WORDS + r"|"
     # a domain the recogniser wrote as two or three words: "sutcliffe family dot co dot uk"
     r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS
@@ -191,13 +213,17 @@ _SPOKEN_EMAIL = re.compile(
 
 # "send it to you at gmail dot com": a pronoun before "at" is no mailbox name.
 _NOT_A_MAILBOX = frozenset("you me him her us them it that this one".split())
+_LEADING_WORDS = frozenset("to is was it's its email my his her their your and so or the a an of on".split())
 
 
 def find_emails(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "EMAIL", "format") for m in _EMAIL.finditer(text)]
     for m in _SPOKEN_EMAIL.finditer(text):
-        if m.group().split()[0].lower() in _NOT_A_MAILBOX:
+        start = m.start()
+        while (word := re.match(r"(\w+)[,\s]+", text[start:m.end()])) and word.group(1).lower() in _LEADING_WORDS:
+            start += word.end()  # "to r patel 4 at ...": the mailbox name starts after "to"
+        if text[start:m.end()].split()[0].lower() in _NOT_A_MAILBOX | {"at", "hat"}:
             continue
-        if not overlaps(m.start(), m.end(), spans):
-            spans.append(Span(m.start(), m.end(), "EMAIL", "spoken"))
+        if not overlaps(start, m.end(), spans):
+            spans.append(Span(start, m.end(), "EMAIL", "spoken"))
     return spans

@@ -234,10 +234,10 @@ def _one_token_mixes(run: CodeRun, indices: list[int]) -> bool:
     return any(_digits(c := _chars_of(run, i)) >= 1 and any(ch.isalpha() for ch in c) for i in indices)
 
 
-def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
+def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> list[Span]:
     """Pieces of an identifier found nearby: a run whose characters (three or more, digits among them)
     occur inside a found identifier said within :data:`FRAGMENT_WINDOW` utterances ("5 5 2" ... "2 7 3"
-    before the read-back "552 273 1443")."""
+    before the read-back "552 273 1443"). Numbers inside ``other`` spans (addresses) or dates are none."""
     text = doc.text
     values = []
     for s in found:
@@ -247,10 +247,11 @@ def find_fragments(doc: Document, found: list[Span]) -> list[Span]:
     spans = _email_pieces(doc, [s for s in found if s.label == "EMAIL"])
     if not values:
         return spans
-    dates = [m.span() for m in DATE.finditer(text)]  # a date's year is no piece of a number ("the 4th of May 2015")
+    # A date's year or a house number is no piece of a number ("the 4th of May 2015", "Flat 3, 22 Dickson Parade").
+    said = [m.span() for m in DATE.finditer(text)] + [(s.start, s.end) for s in other]
     for run in doc.runs:
         for line, start, end, chars in _per_utterance(doc, run, found):
-            if any(lo <= start and end <= hi for lo, hi in dates):
+            if any(lo <= start and end <= hi for lo, hi in said):
                 continue
             chars = chars.replace("/", "")
             # One digit is enough when the piece starts or ends the identifier ("W F one..." "... seven D").
