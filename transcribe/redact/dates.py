@@ -38,7 +38,6 @@ DATE = re.compile(
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )
-_DATE = DATE
 # A month and a year with no day ("Jan oh seven", "June 1989"): a date of birth only after a birth word. A
 # number that could be a day ("June 25") is not a year here.
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\.?{_SEP}(?:(?:19|20)\d\d|'\d\d|[4-9]\d|3[2-9]|{_SPOKEN_YEAR}|"
@@ -187,7 +186,7 @@ def _same_day_and_month(text: str, births: list[Span], today: date) -> list[Span
     if not said:
         return []
     found = []
-    for m in [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text)]:
+    for m in [*DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text)]:
         recent = (year := _YEAR_DIGITS.search(m.group())) and int(year.group()) > today.year - 14
         if _day_month(m.group()) in said and not recent and not overlaps(m.start(), m.end(), births + found):
             found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
@@ -217,7 +216,7 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
             if not fixed or _CLOCK.search(said):
                 continue
             start = start + fixed.start() if start == birth.end else start  # after the correcting word
-            for m in [*_DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end),
+            for m in [*DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end),
                       *_LONE_DAY.finditer(text, start, end)]:
                 if not overlaps(m.start(), m.end(), births + found):
                     found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
@@ -230,7 +229,7 @@ _OR = re.compile(r"[\s,]*(?:or|not|or\s+is\s+it)[\s,]+", re.I)
 
 def _alternatives(text: str, births: list[Span]) -> list[Span]:
     found: list[Span] = []
-    offered = [*_DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
+    offered = [*DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
                *re.finditer(rf"\b{_A_YEAR}\b", text, re.I)]  # "born ninety-six, not ninety-seven"
     for m in offered:
         if overlaps(m.start(), m.end(), births + found):
@@ -317,7 +316,7 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
     previous_end = 0  # end of the last date of any kind
     list_end = -1  # end of the last date of birth in a list that a plural birth word announced
     last_birth = None  # end of the last date of birth
-    candidates = sorted([(m, False) for m in _DATE.finditer(text)]
+    candidates = sorted([(m, False) for m in DATE.finditer(text)]
                         + [(m, True) for m in (*_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
                                                *_MONTH_YEAR.finditer(text))],
                         key=lambda c: (c[0].start(), -c[0].end()))

@@ -26,11 +26,10 @@ _FIRST_PERSON_ACTION = re.compile(
     r"(?P<what>[^.?!]+)", re.I)
 # Tasks said in the present with a time ("First thing tomorrow I'm ringing the council", "So you're doing the
 # referral today?"): the -ing verb becomes the note's verb; without a time it is what someone is doing anyway.
-_PROGRESSIVE_VERBS = {v + "ing": v for v in ("ring", "call", "phone", "email", "send", "book", "contact", "speak",
-                                             "chase", "sort", "put", "apply", "do", "get", "write", "make", "refer",
-                                             "arrange", "drop", "take", "pay", "bring", "fill", "post")}
-_PROGRESSIVE_VERBS |= {"writing": "write", "making": "make", "referring": "refer", "arranging": "arrange",
-                       "dropping": "drop", "taking": "take", "chasing": "chase", "getting": "get", "putting": "put"}
+_PROGRESSIVE_VERBS = {**{v + "ing": v for v in ("ring", "call", "email", "send", "book", "contact", "speak",
+                                                "sort", "apply", "do", "pay", "bring", "fill", "post")},
+                      **{v[:-1] + "ing": v for v in ("phone", "chase", "write", "make", "arrange", "take")},
+                      **{v + v[-1] + "ing": v for v in ("put", "get", "refer", "drop")}}
 _PROGRESSIVE_VERB = "|".join(sorted(_PROGRESSIVE_VERBS, key=len, reverse=True))
 _FIRST_PERSON_PROGRESSIVE = re.compile(rf"\bi(?:'m| am) (?P<what>(?:{_PROGRESSIVE_VERB})\b[^.?!]+)", re.I)
 _SECOND_PERSON_PROGRESSIVE = re.compile(rf"\byou(?:'re| are) (?P<what>(?:{_PROGRESSIVE_VERB})\b[^.?!]+)", re.I)
@@ -95,6 +94,7 @@ _OPEN_QUESTION = re.compile(r"^(?:(?:so|and|but|now|okay|ok|right|then|well)\b,?
 _NEXT_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=(?:i|you|we)\b)", re.I)
 # "ring them if you need to talk to someone" is advice, not a task; "maybe I'll move back" is no commitment.
 _CONDITION_BEFORE = re.compile(r"\b(?:if|when|unless|in case)\s*$|\b(?:maybe|perhaps)\b", re.I)
+_BE = re.compile(r"make sure you(?:'re| are)\s*", re.I)
 # A statement with a tag ("I'll ring the landlord, yeah?", "you're doing the referral today, is that right?")
 # is said to agree it, not to ask.
 _TAG_QUESTION = re.compile(r",?\s*(?:yeah|yes|okay|ok|alright|all right|right|aye|innit|deal|agreed|"
@@ -190,8 +190,7 @@ def extract_actions(transcript: Transcript) -> list[Action]:
                     what = f"{_PROGRESSIVE_VERBS[verb.lower()]} {rest}"
                 elif pattern is _IMPERATIVE_ACTION:
                     what = what[0].lower() + what[1:]  # "Bring the letter" -> "to bring the letter"
-                elif pattern is _SECOND_PERSON_ACTION and m.group().lower().startswith("make sure you") and \
-                        sentence[m.start():m.start("what")].lower().rstrip().endswith(("'re", " are")):
+                elif pattern is _SECOND_PERSON_ACTION and _BE.fullmatch(sentence, m.start(), m.start("what")):
                     what = f"be {what}"  # "make sure you're in on Thursday" -> "to be in on Thursday"
                 deadline = _DEADLINE.search(what)
                 text = f"{_owner_label(owner)} to {_third_person(what, owner, speaker_role)}"
