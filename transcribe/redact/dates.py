@@ -228,6 +228,8 @@ _OR = re.compile(r"[\s,]*(?:or|not|or\s+is\s+it)[\s,]+", re.I)
 
 
 def _alternatives(text: str, births: list[Span]) -> list[Span]:
+    if not births:  # most of an hour's talk: no need to list every date and year in it
+        return []
     found: list[Span] = []
     offered = [*DATE.finditer(text), *_NUMERIC_DATE.finditer(text), *_ORDINAL_PAIR.finditer(text),
                *re.finditer(rf"\b{_A_YEAR}\b", text, re.I)]  # "born ninety-six, not ninety-seven"
