@@ -564,6 +564,43 @@ def test_a_read_back_leaves_no_digits_after_a_joined_account_number(redactor):
     assert not any(d in result for d in ("11", "62", "512")), result
 
 
+# Thirteenth round (fourteenth set as the tuning set): identifiers read out in pieces after being named, never
+# said whole; a read-back and an aside stepped over between pieces; a postcode whose letters a format rule
+# did not allow.
+@pytest.mark.parametrize("texts,value", [
+    (["What's your prison number?", "It begins B twenty-three.", "B two three?",
+      "Then four oh, and the last two are, hang on, K for kilo, F for foxtrot."],
+     ["B twenty-three", "B two three", "four oh", "K for kilo", "F for foxtrot"]),
+    (["The bank wants the sort code again.", "oh won, to ate", "And the rest?", "nine nine."],
+     ["oh won, to ate", "nine nine"]),
+    (["Can you read me your national insurance?", "Yeah. S T, forty-one.", "Forty-one.", "No, E."],
+     ["S T, forty-one", "Forty-one", "E"]),
+    (["Which email do they use?", "deano dot ward, then the numbers, eighty-six.", "At yahoo dot co dot uk."],
+     ["deano dot ward", "eighty-six", "At yahoo dot co dot uk"]),
+    (["Account four one seven two", "Sorry, my pen's gone. Four one seven two?", "nine nine three six."],
+     ["Account four one seven two", "Four one seven two", "nine nine three six"]),
+    (["It's on the envelope, PR2 5MU?"], ["PR2 5MU"]),
+])
+def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
+    found = [v for v, _ in labels_in(redactor, *texts)]
+    assert all(any(piece in f or f in piece for f in found) for piece in value), found
+
+
+@pytest.mark.parametrize("texts,kept", [
+    # after an identifier is named: times, money, counts, years and numbers said in passing stay
+    (["I'll need your phone number.", "Give me two minutes, it's in my coat.", "It cost me £4.50 to get here.",
+      "Back in 2019 I had a different one."], ["two minutes", "£4.50", "2019"]),
+    (["They want your NHS number for the referral.", "I'll bring it Monday, ten.", "See you at quarter to nine."],
+     ["Monday, ten", "quarter to nine"]),
+    (["What's the reg?", "Are you still driving?", "One too many points, they said."], ["Are you", "One too many"]),
+    # no identifier named: code-like words stay
+    (["I get the two two five bus.", "Hartley with an E."], ["two two five", "with an E"]),
+])
+def test_what_is_said_near_a_named_identifier_that_stays_readable(redactor, texts, kept):
+    shown_text = shown(redactor, *texts)
+    assert all(k in shown_text for k in kept), shown_text
+
+
 @pytest.mark.parametrize("texts,names", [
     (["Who runs the group now?", "Guy does. He has been clean ten years."], ["Guy"]),  # an everyday word as a name
     (["Right. Who is your sponsor?", "Norm. Norman. Retired postman."], ["Norm", "Norman"]),

@@ -15,6 +15,7 @@ from .identifiers import find_identifiers
 from .lexicons import DECOYS, is_common_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
 from .names import SPOKEN_NUMBER_WORDS, VENUE_WORDS, find_people_and_places, is_street_word
+from .readout import find_read_out
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
@@ -88,6 +89,7 @@ class Redactor:
 
         resolved = _resolve(resolved + fragments(resolved))
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed])
+        resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed])
         resolved = _resolve(resolved + fragments(resolved))  # pieces of what the shapes found ("9884" after "076 773")
         return _join_address_parts(text, resolved)
 

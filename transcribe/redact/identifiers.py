@@ -73,7 +73,7 @@ _RULES: list[tuple[str, re.Pattern, Callable[[re.Match], bool]]] = [
     ("PRISON_NUMBER", re.compile(r"[A-Z]\d{4}[A-Z]{2}"), lambda m: True),
     ("CRN", re.compile(r"[A-Z]\d{6}"), lambda m: True),
     ("VEHICLE_REG", re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}"), lambda m: True),
-    ("POSTCODE", re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\d[ABD-HJLNP-UW-Z]{2}"), lambda m: True),
+    ("POSTCODE", re.compile(r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\d[A-Z]{2}"), lambda m: True),
 ]
 
 # Bank details only count with a banking word nearby: 6- and 8-digit numbers are otherwise common.

@@ -19,6 +19,7 @@ The leak check applies the same shapes to published text (:mod:`.leakcheck`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .dates import DATE
 from .identifiers import whole_format
@@ -58,46 +59,107 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 12,500 or 1,250,000.
 _WRITTEN_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 _WORD = re.compile(r"[A-Za-z']+")
 # Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
-_NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
+NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 
 
 def _digits(chars: str) -> int:
     return sum(c.isdigit() for c in chars)
 
 
-def join_pieces(text: str, runs: list[CodeRun]) -> list[list[CodeRun]]:
-    """Runs grouped where one number goes on after an interjection or aside: consecutive runs whose gap
-    crosses at most :data:`MAX_JOINED_LINES` utterance breaks and holds at most :data:`MAX_FILLER_WORDS`
-    words, and crosses a break or holds at most three words (an aside inside one utterance)."""
-    groups: list[list[CodeRun]] = []
-    joinable = False
-    for run in runs:
-        if _NOT_A_PIECE.fullmatch(text[run.tokens[0].start:run.tokens[-1].end]):
-            joinable = False
+@dataclass
+class Pieces:
+    """One number said in pieces (``runs``, in order), and the read-backs of a piece said between them
+    (``echoes``: they take the number's label and add no characters)."""
+
+    runs: list[CodeRun]
+    echoes: list[CodeRun] = field(default_factory=list)
+    skipped: list[CodeRun] = field(default_factory=list)  # echoes and asides since the last piece
+
+    @property
+    def chars(self) -> str:
+        return "".join(r.chars for r in self.runs)
+
+
+def join_pieces(text: str, runs: list[CodeRun]) -> list[Pieces]:
+    """Runs grouped where one number goes on after an interjection or aside: consecutive pieces (runs cut at
+    utterance breaks) whose gap crosses at most :data:`MAX_JOINED_LINES` utterance breaks and holds at most
+    :data:`MAX_FILLER_WORDS` filler words, and crosses a break or holds at most three words (an aside inside
+    one utterance). A read-back of the last piece ("Five eight three oh?") and a lone "one" in passing ("is
+    that the one off my licence?") are stepped over; pieces read digit by digit go on after any short aside
+    ("Hold on, my pen's died.")."""
+    groups: list[Pieces] = []
+    target: Pieces | None = None
+    for run in (piece for r in runs for piece in _cut_at_breaks(text, r)):
+        if NOT_A_PIECE.fullmatch(text[run.tokens[0].start:run.tokens[-1].end]):
+            target = None
             continue
-        if groups and joinable:
-            last = groups[-1][-1]
-            gap = text[last.tokens[-1].end:run.tokens[0].start]
-            gap_words = _WORD.findall(gap)
-            words = len(gap_words)
-            breaks = gap.count("\n")
-            so_far = "".join(r.chars for r in groups[-1])
-            # Pieces that together make a whole identifier may have an aside between them: across utterances
-            # a longer one ("E three oh five" ... "Hang on let me write it. Yeah." ... "eight seven one"), within
-            # one as long as a filler ("S H two six, hang on, one one, nine zero, A").
-            joined = so_far + run.chars
-            whole = ((_WHOLE_FORMAT.fullmatch(joined) or len(run.chars) > 1 and whole_format(joined))
-                     and words <= MAX_FILLER_WORDS * (2 if breaks else 1))
-            if (((_digits(last.chars) >= 2 and _digits(run.chars) >= 2) or whole)
-                    and breaks <= MAX_JOINED_LINES
-                    and (whole or words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
-                         and all(w.lower() in FILLERS for w in gap_words)) and _ends_open(text, last)
-                    and not _UNIT_AFTER.match(text, run.tokens[-1].end)):
-                groups[-1].append(run)
+        if target is not None:
+            last = target.runs[-1]
+            if "\n" in text[last.tokens[-1].end:run.tokens[0].start] and len(run.chars) >= 2 and (
+                    run.chars in (last.chars, target.chars)):
+                target.echoes.append(run)
+                target.skipped.append(run)
                 continue
-        groups.append([run])
-        joinable = True
+            if _continues(text, target, run):
+                target.runs.append(run)
+                target.skipped.clear()
+                continue
+            if _ONE_IN_PASSING.search(text, max(0, run.tokens[0].start - 12), run.tokens[0].start) and \
+                    len(run.tokens) == 1 and run.tokens[0].text.lower() == "one":
+                target.skipped.append(run)
+                continue
+        target = Pieces([run])
+        groups.append(target)
     return groups
+
+
+_ONE_IN_PASSING = re.compile(r"\b(?:the|that|this|which|any|every|each|no)\s+$", re.I)
+
+
+def _cut_at_breaks(text: str, run: CodeRun) -> list[CodeRun]:
+    """The run cut where it crosses from one utterance to the next."""
+    cuts = [0] + [k + 1 for k in range(len(run.tokens) - 1)
+                  if "\n" in text[run.tokens[k].end:run.tokens[k + 1].start]] + [len(run.tokens)]
+    if len(cuts) == 2:
+        return [run]
+    parts = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        keep = [k for k, o in enumerate(run.owner) if lo <= o < hi]
+        parts.append(CodeRun(run.tokens[lo:hi], "".join(run.chars[k] for k in keep), [run.owner[k] - lo for k in keep]))
+    return [p for p in parts if any(c.isdigit() for c in p.chars)]
+
+
+def _continues(text: str, target: Pieces, run: CodeRun) -> bool:
+    """Whether ``run`` goes on with the number ``target`` holds so far."""
+    last = target.runs[-1]
+    gap = text[last.tokens[-1].end:run.tokens[0].start]
+    for skipped in target.skipped:  # the words of a read-back or an aside stepped over are no gap words
+        lo, hi = skipped.tokens[0].start - last.tokens[-1].end, skipped.tokens[-1].end - last.tokens[-1].end
+        gap = gap[:lo] + " " * (hi - lo) + gap[hi:]
+    gap_words = _WORD.findall(gap)
+    words = len(gap_words)
+    breaks = gap.count("\n")
+    joined = target.chars + run.chars
+    if breaks > MAX_JOINED_LINES or not _ends_open(text, last) or _UNIT_AFTER.match(text, run.tokens[-1].end):
+        return False
+    # Pieces that together make a whole identifier may have an aside between them: across utterances a
+    # longer one ("E three oh five" ... "Hang on let me write it. Yeah." ... "eight seven one"), within one
+    # as long as a filler ("S H two six, hang on, one one, nine zero, A").
+    if _WHOLE_FORMAT.fullmatch(joined) or len(run.chars) > 1 and whole_format(joined):
+        return words <= MAX_FILLER_WORDS * (2 if breaks else 1)
+    if _digits(last.chars) < 2 or _digits(run.chars) < 2:
+        return False
+    if breaks and words <= MAX_FILLER_WORDS * 2 and _digit_by_digit(last) and _digit_by_digit(run):
+        return True  # "Account five eight three oh" ... "Hold on, my pen's died." ... "two nine one seven."
+    return (words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
+            and all(w.lower() in FILLERS for w in gap_words))
+
+
+def _digit_by_digit(run: CodeRun) -> bool:
+    """Three or more digits, each said on its own ("five eight three oh", "double two oh four")."""
+    return _digits(run.chars) >= 3 and run.chars.isdigit() and all(
+        len(_chars_of(run, k)) == 1 or t.text.lower().startswith(("double", "treble", "triple"))
+        for k, t in enumerate(run.tokens))
 
 
 def _ends_open(text: str, run: CodeRun) -> bool:
@@ -135,7 +197,7 @@ def _near_label(chars: str) -> str | None:
     return None
 
 
-def _excluded(text: str, start: int, end: int, chars: str) -> bool:
+def excluded(text: str, start: int, end: int, chars: str) -> bool:
     """Money, a count with its unit, a written date, or a public helpline: not an identifier."""
     value = text[start:end]
     if _MONEY_BEFORE.search(text[max(0, start - 3):start]) or _UNIT_AFTER.match(text, end):
@@ -181,43 +243,50 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
     # Ordinals and clock times are never part of an identifier ("the 9th, 11:15").
     # Letters a fragment took ("S E" of "S E nine one four six oh D") do not cut the stretch they start.
     blocked = [s for s in taken if s.detector != "fragment"]
-    blocked += [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + _NOT_A_PIECE.pattern + r")\b", text, re.I)]
-    for group in join_pieces(text, doc.runs):
-        run = merged(group)
-        label = whole_format(run.chars) if len(group) > 1 else None
-        if label:  # pieces that together make one valid identifier: all of them take its label
-            spans += [Span(lo, hi, label, "shape") for lo, hi in
-                      pieces(text, run.tokens[0].start, run.tokens[-1].end, group)]
+    blocked += [Span(m.start(), m.end(), "") for m in re.finditer(r"\b(?:" + NOT_A_PIECE.pattern + r")\b", text, re.I)]
+    for joined in join_pieces(text, doc.runs):
+        found = len(spans)
+        spans += _residual_of(text, joined.runs, blocked)
+        if len(spans) > found:  # a read-back of a piece takes the number's label
+            spans += [Span(e.tokens[0].start, e.tokens[-1].end, spans[-1].label, "shape") for e in joined.echoes]
+    return spans
+
+
+def _residual_of(text: str, group: list[CodeRun], blocked: list[Span]) -> list[Span]:
+    spans: list[Span] = []
+    run = merged(group)
+    label = whole_format(run.chars) if len(group) > 1 else None
+    if label:  # pieces that together make one valid identifier: all of them take its label
+        return [Span(lo, hi, label, "shape") for lo, hi in pieces(text, run.tokens[0].start, run.tokens[-1].end, group)]
+    for indices in _uncovered(run, blocked):
+        chars, indices = _shape(run, indices)
+        if not indices:
             continue
-        for indices in _uncovered(run, blocked):
-            chars, indices = _shape(run, indices)
-            if not indices:
+        while indices and not _chars_of(run, indices[0])[:1].isalnum():
+            indices = indices[1:]
+        start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
+        digits = _digits(chars)
+        letters = sum(c.isalpha() for c in chars)
+        if digits < MIN_ID_DIGITS or (not letters and digits < MIN_DIGITS):
+            owner = _joined_to(group, start, end, blocked) if digits >= 2 else None
+            if owner:  # the rest of a number said in pieces, part of which was found ("seven three" ...)
+                spans += [Span(lo, hi, owner.label, "shape") for lo, hi in pieces(text, start, end, group)]
+            continue
+        if excluded(text, start, end, chars):
+            continue
+        label = _near_label(chars) or ("ID" if letters else "NUMBER")
+        if letters and label == "ID" and not _one_token_mixes(run, indices):
+            # Letters only as separate words next to a short number ("A 48 3"): a mixed token is
+            # needed, or six digits.
+            if digits < MIN_DIGITS:
                 continue
-            while indices and not _chars_of(run, indices[0])[:1].isalnum():
+            label = "NUMBER"
+            while indices and not any(c.isdigit() for c in _chars_of(run, indices[0])):
                 indices = indices[1:]
+            while indices and not any(c.isdigit() for c in _chars_of(run, indices[-1])):
+                indices = indices[:-1]
             start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
-            digits = _digits(chars)
-            letters = sum(c.isalpha() for c in chars)
-            if digits < MIN_ID_DIGITS or (not letters and digits < MIN_DIGITS):
-                owner = _joined_to(group, start, end, blocked) if digits >= 2 else None
-                if owner:  # the rest of a number said in pieces, part of which was found ("seven three" ...)
-                    spans += [Span(lo, hi, owner.label, "shape") for lo, hi in pieces(text, start, end, group)]
-                continue
-            if _excluded(text, start, end, chars):
-                continue
-            label = _near_label(chars) or ("ID" if letters else "NUMBER")
-            if letters and label == "ID" and not _one_token_mixes(run, indices):
-                # Letters only as separate words next to a short number ("A 48 3"): a mixed token is
-                # needed, or six digits.
-                if digits < MIN_DIGITS:
-                    continue
-                label = "NUMBER"
-                while indices and not any(c.isdigit() for c in _chars_of(run, indices[0])):
-                    indices = indices[1:]
-                while indices and not any(c.isdigit() for c in _chars_of(run, indices[-1])):
-                    indices = indices[:-1]
-                start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
-            spans += [Span(lo, hi, label, "shape") for lo, hi in pieces(text, start, end, group)]
+        spans += [Span(lo, hi, label, "shape") for lo, hi in pieces(text, start, end, group)]
     return spans
 
 
@@ -261,7 +330,7 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
             # Beside a correction ("No, it's a four. One seven four."), a piece one character away counts too
             # (its digits without the letters of the words around them: "a" of "it's a four").
             corrected = not end_piece and _CORRECTION.search("\n".join(doc.texts[max(0, line - 1):line + 2])) \
-                and not _excluded(text, start, end, chars) and not _DECIMAL.search(text, start, end)  # "£4.60"
+                and not excluded(text, start, end, chars) and not _DECIMAL.search(text, start, end)  # "£4.60"
             core = re.sub(r"^[A-Z]+|[A-Z]+$", "", chars) if corrected else ""
             for where, compact, label in values:
                 if abs(where - line) <= FRAGMENT_WINDOW and (

@@ -1,0 +1,268 @@
+"""Pieces of an identifier being read out after it was named, though never said whole.
+
+People read identifiers off cards, letters and screens in bits: "Prison number starts A forty-four, I think."
+"A four four?" "Then seven one, no, one seven, and the letters at the end are ... C for Charlie, K for kilo."
+No piece has a format, and the whole is never said, so neither the format rules nor the shapes see it. Once an
+identifier has been named ("prison number", "the reg", "sort code"), every code-like piece said in the next few
+utterances is a piece of it: digits said as digits or numbers, letters said alone, by name ("are tea") or with
+a spelling word ("C for Charlie"). Money, counts with their unit, clock times, ordinals, dates and public
+helplines are not pieces. The stretch ends a few utterances after the last piece, or where another identifier
+is named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .dates import DATE
+from .lexicons import is_common_word
+from .residual import NOT_A_PIECE, excluded
+from .spans import Document, Span, overlaps
+from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, Token, tokenize
+
+NUMBER_WORDS = [*DIGIT_WORDS, *TEENS, *TENS, "hundred", "thousand"]
+
+# What names an identifier, and the label its pieces take.
+_CUES = [(label, re.compile(r"\b(?:" + words + r")\b", re.I)) for label, words in [
+    ("PRISON_NUMBER", r"prison(?:er)?\s+(?:number|no)|inmate\s+number"),
+    ("NINO", r"national\s+insurance|n\.?\s?i\.?\s+number|nino|NI"),
+    ("NHS_NUMBER", r"NHS\s+number|nhs\s+no"),
+    ("PNC_ID", r"PNC"),
+    ("CRO_NUMBER", r"CRO"),
+    ("CRN", r"CRN|case\s+(?:number|reference|ref)|(?:probation|delius)\s+(?:number|reference|ref)"),
+    ("VEHICLE_REG", r"reg|registration|number\s*plate|plates?|van|car|vehicle|motorbike"),
+    ("EMAIL", r"e-?mail(?:\s+address)?"),
+    ("NUMBER", r"number(?:'s)?"),  # "What number should they use?", "Number's A ate ate"
+    ("POSTCODE", r"post\s*code"),
+    ("BANK_ACCOUNT", r"sort\s*code|account(?:\s+number)?|bank\s+details"),
+    ("PHONE", r"phone|mobile|landline|moby|contact\s+number|(?:ring|call|text)\s+(?:you|me|him|her|them)\s+on"),
+]]
+OPENS_FOR = 3  # utterances after the cue (and after each piece) in which pieces are looked for
+_CLOCK = re.compile(r"\d{1,2}[ap]m", re.I)  # "9am"
+_OCLOCK = re.compile(r"\s*o'?\s?clock\b", re.I)
+_YEAR = re.compile(r"(?:19[3-9]|20[0-3])\d")  # "back in 2019": a year said alone
+# The rest of an amount or a count: "three hundred [and eighty pound]", "Sixteen [mil]".
+_AMOUNT_AFTER = re.compile(r"(?:[\s-]+(?:and|to|or|" + "|".join(NUMBER_WORDS) + r")){0,3}\s*(?:pounds?|quid|pence|p\b|grand|"
+                           r"mils?\b|ml\b|mg\b|milligrams?|(?:an?|per)\s+(?:hour|week|month|day|fortnight)|working\s+days|"
+                           r"(?:years?|months?)\s+old)", re.I)
+_SPELLED = re.compile(r"[A-Za-z]\s+(?:for|as\s+in|like)\s+[A-Za-z]{3,}")
+# Sound-alikes of digits and letters, letters that are also words, and "one": code only beside a code word.
+_DIGIT_SOUNDS = frozenset("one to for won ate tree free oh o nought".split()) | WEAK_ZEROS
+_WEAK = _DIGIT_SOUNDS | frozenset("are you see sea why be bee tea eye queue cue pea a".split()) | frozenset(
+    w for w in LETTER_NAMES if is_common_word(w))
+_JOIN = frozenset("double treble triple and then".split())
+_NEVER_AT_EDGE = frozenset({"a", "I", "and", "then", "be", *WEAK_ZEROS})  # "21 or", "2025, so"
+# Parts of an email address read out: "dot steel", "at hotmail dot co dot uk", "lee dot brannigan".
+_NAME_PART = r"(?!(?:in|on|at|the|and|is|it|of|to|a)\b)[a-z0-9]+"
+_EMAIL_WORDS = re.compile(r"\b(?:h?at\s+)?" + _NAME_PART + r"(?:\s+(?:dot|underscore|dash)\s+" + _NAME_PART + r")+\b|"
+                          r"\b(?:dot|underscore)\s+" + _NAME_PART + r"\b", re.I)
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:quarter|half|five|ten|twenty|twenty-five)\s+(?:to|past)\s+\w+|"
+                         r"\b(?:for|at|by|till|until)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                         r"twelve)\b(?!\s*[,-]?\s*(?:oh|one|two|three|four|five|six|seven|eight|nine|double)\b)|"
+                         # a time after a day or a date: "Monday, ten", "the 2nd of the 5th, ten thirty"
+                         r"(?:\b\w+day|\d(?:st|nd|rd|th)),\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"eleven|twelve)\b(?:\s+(?:fifteen|thirty|forty-five))?", re.I)
+_MONEY = re.compile(r"[£$€]\s?\d[\d,]*(?:\.\d+)?")
+
+
+def _cues(doc: Document) -> list[tuple[int, int, str]]:
+    """(offset, utterance, label) of every identifier named, in text order. "NI" and "CRO" count in capitals
+    only; "number" alone only outside a longer name ("prison number")."""
+    named = [(m.start(), m.end(), label) for label, pattern in _CUES for m in pattern.finditer(doc.text)
+             if m.group().isupper() or len(m.group()) > 3 or label not in ("NINO", "CRO_NUMBER")]
+    return sorted((start, doc.locate(start)[0], label) for start, end, label in named
+                  if not any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in named))
+
+
+def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
+    """Spans for the pieces of identifiers read out after being named (see the module's notes)."""
+    cues = _cues(doc)
+    if not cues:
+        return []
+    text = doc.text
+    said = [m.span() for pattern in (DATE, _CLOCK_TIME, _MONEY) for m in pattern.finditer(text)]
+    pieces = [(start, end, False) for line in range(len(doc.texts)) for start, end in _pieces(doc, line)]
+    pieces += [(m.start(), m.end(), True) for m in _EMAIL_WORDS.finditer(text)]  # only where an email was named
+    spans: list[Span] = []
+    for start, end, email in sorted(pieces, key=lambda p: (p[0], -p[1])):  # the longest reading of a stretch first
+        label = _open_label(cues, found + spans, doc, start)
+        if not label or email and label != "EMAIL" or any(lo < end and start < hi for lo, hi in said):
+            continue
+        for lo, hi in _outside(text, start, end, found):
+            if not overlaps(lo, hi, spans):
+                spans.append(Span(lo, hi, label, "read out"))
+    return spans
+
+
+def _outside(text: str, start: int, end: int, found: list[Span]) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no found span covers, without the spaces and commas at their edges."""
+    parts, lo = [], start
+    for s in sorted((s for s in found if s.start < end and start < s.end), key=lambda s: s.start):
+        parts.append((lo, s.start))
+        lo = max(lo, s.end)
+    if lo == start:
+        return [(start, end)]
+    parts.append((lo, end))
+    out = []
+    for a, b in parts:  # what is left beside a found span: only a part with a digit or a spelled letter in it
+        tokens = tokenize(text[a:b])
+        if any(_code_word(tokens, k)[1] == "strong" for k in range(len(tokens))):
+            out.append((a + tokens[0].start, a + tokens[-1].end))
+    return out
+
+
+def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
+    """Stretches of one utterance that read as a piece of a code: code words (digits, numbers, letters, their
+    sound-alikes) joined by spaces, commas or dashes, at least one of them unambiguous ("to four ate", "are dee
+    you", "H for hotel"; not "are you" or "to"), and not money, a count, a year or "oh" alone."""
+    utterance, base = doc.texts[line], doc.starts[line]
+    tokens = tokenize(utterance)
+    items: list[tuple[int, int, str]] = []  # (first token, last token, kind of code word: see _code_word)
+    i = 0
+    while i < len(tokens):
+        used, kind = _code_word(tokens, i)
+        items.append((i, i + used - 1, kind))
+        i += used
+    out = []
+    k = 0
+    while k < len(items):
+        if items[k][2] == "":
+            k += 1
+            continue
+        group = [items[k]]
+        while k + 1 < len(items) and items[k + 1][2] and _joined(utterance, tokens[items[k][1]], tokens[items[k + 1][0]]):
+            k += 1
+            group.append(items[k])
+        k += 1
+        while group and (group[0][2] == "join" or tokens[group[0][0]].text in _NEVER_AT_EDGE | {"to", "for"}
+                         or tokens[group[0][0]].text.lower() in NATO and group[0][2] == "weak"):
+            group = group[1:]
+        while group and (group[-1][2] == "join" or tokens[group[-1][1]].text in _NEVER_AT_EDGE
+                         or tokens[group[-1][1]].text.lower() in NATO and group[-1][2] == "weak"):
+            group = group[:-1]
+        while len(group) > 1 and _loose_letter(tokens, group[0]) and _loose_letter(tokens, group[1]) is False:
+            group = group[1:]  # "you two": a word that sounds like a letter beside a number
+        while len(group) > 1 and _loose_letter(tokens, group[-1]) and _loose_letter(tokens, group[-2]) is False:
+            group = group[:-1]
+        if not group:
+            continue
+        first, last = tokens[group[0][0]], tokens[group[-1][1]]
+        start, end = base + first.start, base + last.end
+        digits = [t for a, b, _ in group for t in tokens[a:b + 1] if _read_token(t.text).isdigit()]
+        if _not_a_piece(doc.text, start, end, tokens[group[0][0]:group[-1][1] + 1]):
+            continue
+        if len(group) == 1 and not _SPELLED.fullmatch(doc.text, start, end):
+            # One number or letter: only said on its own ("Yeah, fifty-one.", "No, D.", "was it a B?"), or a
+            # number of four digits or more; a letter spelled ("H for hotel") anywhere
+            if not (_said_alone(doc.text, start, end) or len(first.text) >= 4 and first.text.isdigit()):
+                continue
+            if group[0][2] == "weak" and not digits:
+                continue  # "Why." is a question
+        kinds = [kind for _, _, kind in group]
+        sounds = sum(kind == "weak" and tokens[a].text.lower() in _DIGIT_SOUNDS for a, _, kind in group)
+        if len(group) > 1 and "strong" not in kinds and kinds.count("letter") + sounds < 2 + (sounds > 0):
+            continue  # not "to" or "one H" said in passing; "K X", "S and B", "A one oh", "oh won, to ate"
+        out.append((start, end))
+    return out
+
+
+def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
+    """(tokens used, kind) of the code word at ``i``: "strong" (a digit or number, a letter's name, a
+    spelling-alphabet word, a letter spelled "H for hotel"), "letter" (a capital said alone), "weak" (a
+    sound-alike: "to", "for", "won", "ate", "tree", "are", "you", "see", "why", "oh", "so", "one"...), "join"
+    ("double", "and", "then"), or "" (any other word)."""
+    word = tokens[i].text
+    lower = word.lower()
+    if len(word) == 1 and word.isalpha() and i + 2 < len(tokens):
+        link = tokens[i + 1].text.lower()
+        target = tokens[i + 2].text if link != "as" else (tokens[i + 3].text if i + 3 < len(tokens) else "")
+        if link in ("for", "as", "like") and len(target) >= 3 and target[0].lower() == lower and (
+                link != "as" or tokens[i + 2].text.lower() == "in"):
+            return (4 if link == "as" else 3), "strong"  # "H for hotel", "M as in mother"
+    if lower in ("double", "treble", "triple") and i + 1 < len(tokens) and (
+            tokens[i + 1].text.lower() in _DIGIT_SOUNDS or lower == "double" and tokens[i + 1].text.lower() == "you"):
+        return 2, "strong"  # "double you", "double to", "double oh"
+    if word.isdigit() or (word.isalnum() and any(c.isdigit() for c in word) and not NOT_A_PIECE.fullmatch(word)):
+        return 1, "strong"
+    if word == "A":
+        return 1, "letter"  # "It's A ten": the article only when no number follows
+    if lower in _WEAK:
+        return 1, "weak"
+    if lower in DIGIT_WORDS or lower in TEENS or lower in TENS or lower in ("hundred", "thousand"):
+        return 1, "strong"
+    if lower in NATO:  # a letter beside another spelling-alphabet word; "a golf" is a car
+        beside = any(0 <= j < len(tokens) and tokens[j].text.lower() in NATO for j in (i - 1, i + 1))
+        return 1, "strong" if beside else "weak"
+    if lower in LETTER_NAMES:
+        return 1, "strong"
+    if len(word) == 1 and word.isupper():
+        return 1, "letter"
+    if lower in _JOIN:
+        return 1, "join"
+    return 1, ""
+
+
+def _loose_letter(tokens: list[Token], item: tuple[int, int, str]) -> bool | None:
+    """True for a word that only sounds like a letter ("you", "are"), False for a digit or number, None else."""
+    word = tokens[item[0]].text.lower()
+    if item[2] == "weak" and word not in _DIGIT_SOUNDS:
+        return True
+    return False if _read_token(tokens[item[0]].text).isdigit() else None
+
+
+def _joined(utterance: str, left: Token, right: Token) -> bool:
+    """Two code words of one piece: only spaces, commas or dashes between them."""
+    return re.fullmatch(r"[\s,\-–—]*", utterance[left.end:right.start]) is not None
+
+
+def _open_label(cues: list[tuple[int, int, str]], spans: list[Span], doc: Document, start: int) -> str | None:
+    """The label of the identifier being read out at ``start``: the last one named before it, while no more
+    than :data:`OPENS_FOR` utterances have passed since it was named or since its last piece."""
+    before = [(offset, where, label) for offset, where, label in cues if offset < start]
+    if not before:
+        return None
+    offset, where, label = before[-1]
+    line = doc.locate(start)[0]
+    last_piece = max((doc.locate(s.start)[0] for s in spans if offset < s.start < start and s.label == label),
+                     default=where)
+    return label if line - last_piece <= OPENS_FOR else None
+
+
+def _not_a_piece(text: str, start: int, end: int, tokens: list[Token]) -> bool:
+    """A clock time, an ordinal, a year said alone, money or a count ("three hundred and eighty pound", "Sixteen
+    mil"), a public helpline, or "oh" said as a word ("Oh, OK")."""
+    said = text[start:end]
+    if NOT_A_PIECE.fullmatch(said) or _YEAR.fullmatch(said) or _OCLOCK.match(text, end) or any(
+            NOT_A_PIECE.fullmatch(t.text) or _CLOCK.fullmatch(t.text) for t in tokens):
+        return True
+    if len(tokens) == 1 and tokens[0].text.lower() in ("oh", "o"):
+        return True
+    chars = "".join(_read_token(t.text) for t in tokens)
+    return excluded(text, start, end, chars) or bool(_AMOUNT_AFTER.match(text, end))
+
+
+def _read_token(word: str) -> str:
+    """Rough characters of one token, enough to tell digits from letters."""
+    lower = word.lower()
+    if word.isdigit() or any(c.isdigit() for c in word):
+        return word
+    for table in (DIGIT_WORDS, TEENS):
+        if lower in table:
+            return table[lower]
+    if lower in TENS:
+        return TENS[lower] + "0"
+    if lower in ("hundred", "thousand", "double", "treble", "triple"):
+        return "0"
+    return word[:1].upper()
+
+
+def _said_alone(text: str, start: int, end: int) -> bool:
+    """A short number or a letter between punctuation or utterance edges ("Yeah, fifty-one. And C", "Six.",
+    "No, D."), or a letter after "a" ("was it a B?")."""
+    before = text[max(0, start - 2):start]
+    if end - start == 1 and re.search(r"\b(?:is|was|it's)\s+(?:it\s+)?an?\s$", text[max(0, start - 12):start], re.I) \
+            and text[end:end + 1] in ("?", "."):
+        return True
+    after = text[end:end + 1]
+    return (start == 0 or before.endswith("\n") or bool(re.search(r"[,.?!…;:]\s*$", before))) and (
+        after in ("", "\n") or after in ",.?!…;:")
