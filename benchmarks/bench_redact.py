@@ -64,7 +64,8 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("fifth", "fifth.jsonl", "tuning"), ("sixth", "sixth.jsonl", "tuning"), ("seventh", "seventh.jsonl", "tuning"),
         ("eighth", "eighth.jsonl", "tuning"), ("ninth", "ninth.jsonl", "tuning"),
         ("eleventh", "eleventh.jsonl", "tuning"), ("twelfth", "twelfth.jsonl", "tuning"),
-        ("fourteenth", "fourteenth.jsonl", "tuning"), ("fourth", "fourth.jsonl", "held out"),
+        ("fourteenth", "fourteenth.jsonl", "tuning"), ("fifteenth", "fifteenth.jsonl", "tuning"),
+        ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out")]
 
 

@@ -586,6 +586,21 @@ def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
     assert all(any(piece in f or f in piece for f in found) for piece in value), found
 
 
+# Fourteenth round (fifteenth set as the tuning set): dates of birth given as a named day, with the month bent
+# by the recogniser, or in answer to a question asked an utterance or two before.
+@pytest.mark.parametrize("texts,value", [
+    (["Date of birth?", "Blimey. Seventy-three. Boxing Day."], ["Seventy-three", "Boxing Day"]),
+    (["And your mum's date of birth?", "The fourth of a gust, nineteen fifty."], ["The fourth of a gust, nineteen fifty"]),
+    (["Why does the form want my dad's date of birth?",
+      "It's for the check we do on anyone you'd be living with, it's routine.", "Right. October the third."],
+     ["October the third"]),
+    (["What's his date of birth?", "Ninety-one, I think. He's older than me."], ["Ninety-one"]),
+])
+def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, texts, value):
+    found = [v for v, label in labels_in(redactor, *texts) if label == "DATE_OF_BIRTH"]
+    assert all(piece in found for piece in value), found
+
+
 @pytest.mark.parametrize("texts,kept", [
     # after an identifier is named: times, money, counts, years and numbers said in passing stay
     (["I'll need your phone number.", "Give me two minutes, it's in my coat.", "It cost me £4.50 to get here.",
@@ -595,6 +610,8 @@ def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
     (["What's the reg?", "Are you still driving?", "One too many points, they said."], ["Are you", "One too many"]),
     # no identifier named: code-like words stay
     (["I get the two two five bus.", "Hartley with an E."], ["two two five", "with an E"]),
+    # named days that are no birthday; an age asked and answered
+    (["See you after Boxing Day, then.", "How old is your lad now?", "Nine."], ["Boxing Day", "Nine."]),
 ])
 def test_what_is_said_near_a_named_identifier_that_stays_readable(redactor, texts, kept):
     shown_text = shown(redactor, *texts)

@@ -30,6 +30,7 @@ _MISHEARD_MONTHS = {**{rf"{m[:i]}\s+{m[i:]}": m for m in MONTHS for i in range(2
 _MISHEARD = "|".join(sorted(_MISHEARD_MONTHS, key=len, reverse=True))
 _MISHEARD_MONTH = re.compile(rf"\b(?:{_MISHEARD})\b", re.I)
 _MONTH = rf"(?:{_MISHEARD}|{MONTH_OR_ABBREVIATION_PATTERN})"
+_MONTH_WORD = re.compile(rf"{_MONTH}\b", re.I)
 DATE = re.compile(
     rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}\.?(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
@@ -95,6 +96,50 @@ def _birth_year_like(text: str, today: date) -> bool:
 _GOES_ON = re.compile(r"(?:(?<![.?!])|(?<=\.\.\.)|(?<=…))\n")
 
 
+# Days everyone knows by name, as the day and month they are (a birthday said so: "Christmas Day, sixty-eight").
+_NAMED_DAYS = {r"christmas\s+day": "25 dec", r"christmas\s+eve": "24 dec", r"boxing\s+day": "26 dec",
+               r"new\s+year'?s\s+day": "1 jan", r"new\s+year'?s\s+eve": "31 dec", r"hogmanay": "31 dec",
+               r"valentine'?s\s+day": "14 feb", r"(?:bonfire|guy\s+fawkes)\s+night": "5 nov",
+               r"halloween": "31 oct", r"st\.?\s+patrick'?s\s+day": "17 mar", r"st\.?\s+david'?s\s+day": "1 mar",
+               r"st\.?\s+george'?s\s+day": "23 apr", r"st\.?\s+andrew'?s\s+day": "30 nov"}
+_NAMED_DAY = re.compile(r"\b(?:" + "|".join(_NAMED_DAYS) + r")\b", re.I)
+# A month the recogniser bent into other words after a day ("the 18th of a gust", "28th of Feb you airy",
+# "sixth of Jen"): one to three words that sound like the month (same consonants).
+_AFTER_DAY = re.compile(rf"\b{_DAY}\s+of\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})", re.I)
+
+
+def _month_sounding(words: str) -> tuple[str, str] | None:
+    """(the words, the month as "aug") for the longest start of one to three words that sounds like a month
+    and is not one, or None."""
+    from .lexicons import consonant_skeleton
+
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        key = consonant_skeleton("".join(parts[:n]))
+        month = next((m for m in MONTHS if len(key) >= 2 and consonant_skeleton(m) == key), None)
+        if month and " ".join(parts[:n]).lower() != month:
+            return " ".join(parts[:n]), month[:3]
+    return None
+
+
+def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with named days and bent months rewritten as a day and month the date patterns read, padded
+    to the same length ("Christmas Day" -> "25 dec       "), and the stretches rewritten."""
+    chars, rewritten = list(text), []
+
+    def rewrite(start: int, said: str, meant: str) -> None:
+        if len(meant) <= len(said):
+            chars[start:start + len(said)] = meant.ljust(len(said))
+            rewritten.append((start, start + len(said)))
+
+    for m in _NAMED_DAY.finditer(text):
+        rewrite(m.start(), m.group(), next(v for k, v in _NAMED_DAYS.items() if re.fullmatch(k, m.group(), re.I)))
+    for m in _AFTER_DAY.finditer(text):
+        if (heard := _month_sounding(m.group("said"))) and not _MONTH_WORD.fullmatch(heard[0]):
+            rewrite(m.start("said"), *heard)
+    return "".join(chars), rewritten
+
+
 def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
     """``text`` with each utterance that stops mid-sentence joined to the next one, any interjection-only
     utterances between them ("Yeah.", "Go on") blanked; the same length, so offsets hold. Returns the text
@@ -132,6 +177,7 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     beside it ("Nineteen sixty-eight. The second of August.", "Go on." "eighty-three."); and any other
     mention of the same day and month (the officer's read-back)."""
     today = today or date.today()
+    text, rewritten = _as_dates(text)
     joined, blanked = bridged(text)
     days = _birthday_days(joined)
     births = _find_dates_of_birth(joined, today, days)
@@ -139,8 +185,12 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     # (a day said alone is no anchor for a year: "my birthday while we're out there, the twenty-fifth. Forty.")
     births += _same_day_and_month(joined, births, today) + _lone_years(joined, births, today, days)
     births += _born_in_years(joined, births)
+    births += _answered_years(joined, births, today)
     births += _corrections(joined, births)
     births += _alternatives(joined, births)
+    births = [Span(min([s.start] + [a for a, b in rewritten if a < s.end and s.start < b]),
+                   max([s.end] + [b for a, b in rewritten if a < s.end and s.start < b]), s.label, s.detector)
+              for s in births]  # the whole of "Christmas Day", not the "Christ" its "25 dec" stood over
     return [piece for span in births for piece in _cut(span, blanked)]
 
 
@@ -303,6 +353,37 @@ def _lone_years(text: str, births: list[Span], today: date, days: list[Span]) ->
     return found
 
 
+ANSWER_REACH = 2  # utterances after a question asking for a date of birth in which the answer may come
+
+
+def _asked_before(text: str, start: int, since: int) -> bool:
+    """Whether a date of birth was asked for ("Date of birth?", "Why do you need my sister's date of birth?")
+    in the :data:`ANSWER_REACH` utterances before ``start``'s, after offset ``since``."""
+    lo = text.rfind("\n", 0, start)
+    for _ in range(ANSWER_REACH):
+        lo = text.rfind("\n", 0, lo) if lo > 0 else -1
+    for m in _BIRTH_CONTEXT.finditer(text, max(lo + 1, since), start):
+        line_end = text.find("\n", m.end())
+        if "?" in text[m.end():line_end if line_end >= 0 else len(text)] and "\n" in text[m.end():start]:
+            return True
+    return False
+
+
+def _answered_years(text: str, births: list[Span], today: date) -> list[Span]:
+    """A year said alone in answer to a question asking for a date of birth ("Date of birth?" "Christ.
+    Sixty-eight."), not after an age asked."""
+    found: list[Span] = []
+    for m in _LONE_YEAR.finditer(text):
+        start, end = m.span("year")
+        year = m.group("year")
+        if (year.isdigit() and int(year) > today.year) or overlaps(start, end, births + found):
+            continue
+        asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
+        if _asked_before(text, start, 0) and not _ASKS_AGE.search(asked):
+            found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
+    return found
+
+
 def _last(pattern: re.Pattern, text: str, lo: int, hi: int) -> re.Match | None:
     """The last match of ``pattern`` in ``text[lo:hi]`` (the birth word nearest a date is the one that counts)."""
     last = None
@@ -335,18 +416,20 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
         previous_end = max([previous_end] + [d.end for d in days if d.end <= m.start()])
         context = _last(_BIRTH_CONTEXT, text, max(0, window if plural else max(previous_end, window)), m.start())
         in_list = has_year and list_end >= 0 and m.start() - list_end < _CONTEXT_WINDOW
+        asked = _asked_before(text, m.start(), previous_end)
         previous_end = m.end()
         if numeric:  # all in numbers: could be anything else, and never if a code goes on after it ("stroke")
             # ... or an old year soon after a date of birth ("Hers, Octo 3rd 96. And then mine, eleven four ninety-two.")
             after_birth = last_birth is not None and m.start() - last_birth < _CONTEXT_WINDOW
-            birth = bool(context or in_list or ((_ORDINALS_ONLY.match(value) or after_birth)
+            birth = bool(context or in_list or asked or ((_ORDINALS_ONLY.match(value) or after_birth)
                                                 and _birth_year_like(value, today)))
             birth = birth and not _CODE_GOES_ON.match(text, m.end())
         else:
-            birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list
+            birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list or asked
                          or (has_year and _birth_year_like(value, today)))
         if birth:
-            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context" if context or in_list else "date+year"))
+            spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH",
+                              "date+context" if context or in_list or asked else "date+year"))
             last_birth = m.end()
             if plural or in_list:
                 list_end = m.end()

@@ -60,6 +60,7 @@ _WRITTEN_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 _WORD = re.compile(r"[A-Za-z']+")
 # Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
 NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
+_ONE_IN_PASSING = re.compile(r"\b(?:the|that|this|which|any|every|each|no)\s+$", re.I)  # "is that the one off my licence?"
 
 
 def _digits(chars: str) -> int:
@@ -111,9 +112,6 @@ def join_pieces(text: str, runs: list[CodeRun]) -> list[Pieces]:
         target = Pieces([run])
         groups.append(target)
     return groups
-
-
-_ONE_IN_PASSING = re.compile(r"\b(?:the|that|this|which|any|every|each|no)\s+$", re.I)
 
 
 def _cut_at_breaks(text: str, run: CodeRun) -> list[CodeRun]:
@@ -253,6 +251,7 @@ def find_residual(doc: Document, taken: list[Span]) -> list[Span]:
 
 
 def _residual_of(text: str, group: list[CodeRun], blocked: list[Span]) -> list[Span]:
+    """Spans for one number said in pieces: a whole format's label, else a near-miss's, ``ID`` or ``NUMBER``."""
     spans: list[Span] = []
     run = merged(group)
     label = whole_format(run.chars) if len(group) > 1 else None
