@@ -580,6 +580,8 @@ def test_a_read_back_leaves_no_digits_after_a_joined_account_number(redactor):
     (["Account four one seven two", "Sorry, my pen's gone. Four one seven two?", "nine nine three six."],
      ["Account four one seven two", "Four one seven two", "nine nine three six"]),
     (["It's on the envelope, PR2 5MU?"], ["PR2 5MU"]),
+    (["Oh seven seven double oh, hang on, it's smudged here, nine double oh, and one two three."],
+     ["Oh seven seven double oh", "nine double oh", "one two three"]),
 ])
 def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
     found = [v for v, _ in labels_in(redactor, *texts)]

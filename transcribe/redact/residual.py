@@ -90,7 +90,8 @@ def join_pieces(text: str, runs: list[CodeRun]) -> list[Pieces]:
     ("Hold on, my pen's died.")."""
     groups: list[Pieces] = []
     target: Pieces | None = None
-    for run in (piece for r in runs for piece in _cut_at_breaks(text, r)):
+    pieces_said = [piece for r in runs for piece in _cut_at_breaks(text, r)]
+    for k, run in enumerate(pieces_said):
         if NOT_A_PIECE.fullmatch(text[run.tokens[0].start:run.tokens[-1].end]):
             target = None
             continue
@@ -101,7 +102,8 @@ def join_pieces(text: str, runs: list[CodeRun]) -> list[Pieces]:
                 target.echoes.append(run)
                 target.skipped.append(run)
                 continue
-            if _continues(text, target, run):
+            following = pieces_said[k + 1] if k + 1 < len(pieces_said) else None
+            if _continues(text, target, run) or following is not None and _completes(text, target, run, following):
                 target.runs.append(run)
                 target.skipped.clear()
                 continue
@@ -151,6 +153,18 @@ def _continues(text: str, target: Pieces, run: CodeRun) -> bool:
         return True  # "Account five eight three oh" ... "Hold on, my pen's died." ... "two nine one seven."
     return (words <= MAX_FILLER_WORDS and (breaks or (words <= 3 and _digits(last.chars) >= 3))
             and all(w.lower() in FILLERS for w in gap_words))
+
+
+def _completes(text: str, target: Pieces, run: CodeRun, following: CodeRun) -> bool:
+    """Whether ``run`` and the piece after it complete a whole identifier, each after an aside no longer than
+    a whole identifier's ("Oh seven eight one one, then, sorry, my thumb's over it, two six four, and nine oh
+    three")."""
+    joined = target.chars + run.chars + following.chars
+    if not (_WHOLE_FORMAT.fullmatch(joined) or whole_format(joined)):
+        return False
+    return all(_ends_open(text, a) and len(_WORD.findall(gap := text[a.tokens[-1].end:b.tokens[0].start]))
+               <= MAX_FILLER_WORDS * (2 if "\n" in gap else 1) and gap.count("\n") <= MAX_JOINED_LINES
+               for a, b in ((target.runs[-1], run), (run, following)))
 
 
 def _digit_by_digit(run: CodeRun) -> bool:
