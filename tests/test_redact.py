@@ -582,6 +582,8 @@ def test_a_read_back_leaves_no_digits_after_a_joined_account_number(redactor):
     (["It's on the envelope, PR2 5MU?"], ["PR2 5MU"]),
     (["Oh seven seven double oh, hang on, it's smudged here, nine double oh, and one two three."],
      ["Oh seven seven double oh", "nine double oh", "one two three"]),
+    (["Have you got your national insurance number?", "Sort of. J, forty-four, ninety…", "Forty-four, ninety?",
+      "Yeah. Thirteen. Then D."], ["J", "Thirteen", "D"]),
 ])
 def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
     found = [v for v, _ in labels_in(redactor, *texts)]

@@ -67,11 +67,12 @@ _MONEY = re.compile(r"[£$€]\s?\d[\d,]*(?:\.\d+)?")
 
 def _cues(doc: Document) -> list[tuple[int, int, str]]:
     """(offset, utterance, label) of every identifier named, in text order. "NI" and "CRO" count in capitals
-    only; "number" alone only outside a longer name ("prison number")."""
+    only; "number" alone only outside or after another name ("prison number", "PNC number")."""
     named = [(m.start(), m.end(), label) for label, pattern in _CUES for m in pattern.finditer(doc.text)
              if m.group().isupper() or len(m.group()) > 3 or label not in ("NINO", "CRO_NUMBER")]
     return sorted((start, doc.locate(start)[0], label) for start, end, label in named
-                  if not any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in named))
+                  if not any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in named)
+                  and not (label == "NUMBER" and any(0 <= start - b <= 2 for _, b, _ in named)))  # "PNC number"
 
 
 def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
@@ -104,9 +105,10 @@ def _outside(text: str, start: int, end: int, found: list[Span]) -> list[tuple[i
         return [(start, end)]
     parts.append((lo, end))
     out = []
-    for a, b in parts:  # what is left beside a found span: only a part with a digit or a spelled letter in it
+    for a, b in parts:  # what is left beside a found span ("W" taken as a name): enough code, or a letter
         tokens = tokenize(text[a:b])
-        if any(_code_word(tokens, k)[1] == "strong" for k in range(len(tokens))):
+        items = [item for item in _items(tokens) if item[2]]
+        if items and (_enough_code(tokens, items) or [kind for _, _, kind in items] == ["letter"]):
             out.append((a + tokens[0].start, a + tokens[-1].end))
     return out
 
@@ -117,12 +119,7 @@ def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
     you", "H for hotel"; not "are you" or "to"), and not money, a count, a year or "oh" alone."""
     utterance, base = doc.texts[line], doc.starts[line]
     tokens = tokenize(utterance)
-    items: list[tuple[int, int, str]] = []  # (first token, last token, kind of code word: see _code_word)
-    i = 0
-    while i < len(tokens):
-        used, kind = _code_word(tokens, i)
-        items.append((i, i + used - 1, kind))
-        i += used
+    items = _items(tokens)
     out = []
     k = 0
     while k < len(items):
@@ -158,12 +155,29 @@ def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
                 continue
             if group[0][2] == "weak" and not digits:
                 continue  # "Why." is a question
-        kinds = [kind for _, _, kind in group]
-        sounds = sum(kind == "weak" and tokens[a].text.lower() in _DIGIT_SOUNDS for a, _, kind in group)
-        if len(group) > 1 and "strong" not in kinds and kinds.count("letter") + sounds < 2 + (sounds > 0):
-            continue  # not "to" or "one H" said in passing; "K X", "S and B", "A one oh", "oh won, to ate"
+        if len(group) > 1 and not _enough_code(tokens, group):
+            continue
         out.append((start, end))
     return out
+
+
+def _enough_code(tokens: list[Token], items: list[tuple[int, int, str]]) -> bool:
+    """A digit, number, letter's name or spelled letter among them, or two letters said alone, or letters
+    and sound-alikes of digits three or more together: not "to" or "one H" said in passing; "K X", "S and B",
+    "A one oh", "oh won, to ate"."""
+    kinds = [kind for _, _, kind in items]
+    sounds = sum(kind == "weak" and tokens[a].text.lower() in _DIGIT_SOUNDS for a, _, kind in items)
+    return "strong" in kinds or kinds.count("letter") + sounds >= 2 + (sounds > 0)
+
+
+def _items(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """The code words of ``tokens``: (first token, last token, kind of code word: see :func:`_code_word`)."""
+    items, i = [], 0
+    while i < len(tokens):
+        used, kind = _code_word(tokens, i)
+        items.append((i, i + used - 1, kind))
+        i += used
+    return items
 
 
 def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
@@ -223,8 +237,8 @@ def _open_label(cues: list[tuple[int, int, str]], spans: list[Span], doc: Docume
         return None
     offset, where, label = before[-1]
     line = doc.locate(start)[0]
-    last_piece = max((doc.locate(s.start)[0] for s in spans if offset < s.start < start and s.label == label),
-                     default=where)
+    last_piece = max((doc.locate(s.start)[0] for s in spans if offset < s.start < start
+                      and s.label in (label, "NUMBER", "ID")), default=where)  # pieces the shapes found count
     return label if line - last_piece <= OPENS_FOR else None
 
 
@@ -258,11 +272,11 @@ def _read_token(word: str) -> str:
 
 def _said_alone(text: str, start: int, end: int) -> bool:
     """A short number or a letter between punctuation or utterance edges ("Yeah, fifty-one. And C", "Six.",
-    "No, D."), or a letter after "a" ("was it a B?")."""
-    before = text[max(0, start - 2):start]
+    "No, D.", "Then D."), or a letter after "a" ("was it a B?")."""
     if end - start == 1 and re.search(r"\b(?:is|was|it's)\s+(?:it\s+)?an?\s$", text[max(0, start - 12):start], re.I) \
             and text[end:end + 1] in ("?", "."):
         return True
     after = text[end:end + 1]
-    return (start == 0 or before.endswith("\n") or bool(re.search(r"[,.?!…;:]\s*$", before))) and (
-        after in ("", "\n") or after in ",.?!…;:")
+    before = text[max(0, start - 9):start]
+    return (start == 0 or before.endswith("\n") or bool(re.search(r"(?:[,.?!…;:]|\b(?:then|and))\s*$", before, re.I))) \
+        and (after in ("", "\n") or after in ",.?!…;:")
