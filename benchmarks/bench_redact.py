@@ -66,7 +66,8 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("eleventh", "eleventh.jsonl", "tuning"), ("twelfth", "twelfth.jsonl", "tuning"),
         ("fourteenth", "fourteenth.jsonl", "tuning"), ("fifteenth", "fifteenth.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
-        ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out")]
+        ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
+        ("sixteenth", "sixteenth.jsonl", "held out")]
 
 
 def _score(scorer: Path, gold: Path, predictions: Path) -> dict:
