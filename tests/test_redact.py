@@ -599,6 +599,8 @@ def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
       "It's for the check we do on anyone you'd be living with, it's routine.", "Right. October the third."],
      ["October the third"]),
     (["What's his date of birth?", "Ninety-one, I think. He's older than me."], ["Ninety-one"]),
+    (["The nursery wants both your dates of birth.", "Mine's the fourth of June, ninety.", "And his dad?",
+      "Hmm. Seventy-eight, the twelfth of March."], ["Seventy-eight", "the twelfth of March"]),
 ])
 def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, texts, value):
     found = [v for v, label in labels_in(redactor, *texts) if label == "DATE_OF_BIRTH"]
@@ -616,6 +618,7 @@ def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, tex
     (["I get the two two five bus.", "Hartley with an E."], ["two two five", "with an E"]),
     # named days that are no birthday; an age asked and answered
     (["See you after Boxing Day, then.", "How old is your lad now?", "Nine."], ["Boxing Day", "Nine."]),
+    (["Date of birth?", "Ninth of May 1990.", "And the next appointment?", "The 3rd of June."], ["The 3rd of June"]),
 ])
 def test_what_is_said_near_a_named_identifier_that_stays_readable(redactor, texts, kept):
     shown_text = shown(redactor, *texts)

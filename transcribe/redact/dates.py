@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
+from .lexicons import consonant_skeleton
 from .spans import Span, overlaps
 from .spoken import DIGIT_WORDS, INTERJECTION_UTTERANCE, TEENS
 
@@ -111,8 +112,6 @@ _AFTER_DAY = re.compile(rf"\b{_DAY}\s+of\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})"
 def _month_sounding(words: str) -> tuple[str, str] | None:
     """(the words, the month as "aug") for the longest start of one to three words that sounds like a month
     and is not one, or None."""
-    from .lexicons import consonant_skeleton
-
     parts = words.split()
     for n in range(len(parts), 0, -1):
         key = consonant_skeleton("".join(parts[:n]))
@@ -356,9 +355,18 @@ def _lone_years(text: str, births: list[Span], today: date, days: list[Span]) ->
 ANSWER_REACH = 2  # utterances after a question asking for a date of birth in which the answer may come
 
 
-def _asked_before(text: str, start: int, since: int) -> bool:
+# A short question going on with a list of dates of birth to the next person ("Your partner?", "And the
+# children?", "And her dad?"; not "And the next appointment?").
+_NEXT_IN_LIST = re.compile(r"\n(?=[^\n?]{0,30}\?[^\S\n]*\n)[^\n?]*\b(?:partner|wife|husband|girlfriend|boyfriend|"
+                           r"fianc[ée]e?|mum|mam|mother|dad|father|son|daughter|kids|children|child|baby|brother|"
+                           r"sister|nan|gran|grandad|step\w*|his|hers|her|him|yours|theirs|the\s+other\s+one)\b[^\n?]*\?",
+                           re.I)
+
+
+def _asked_before(text: str, start: int, since: int, births: list[Span] = ()) -> bool:
     """Whether a date of birth was asked for ("Date of birth?", "Why do you need my sister's date of birth?")
-    in the :data:`ANSWER_REACH` utterances before ``start``'s, after offset ``since``."""
+    in the :data:`ANSWER_REACH` utterances before ``start``'s, after offset ``since``; or, just after one was
+    given, for the next person in a list ("Eleventh of May, eighty-one." "Your partner?" "...")."""
     lo = text.rfind("\n", 0, start)
     for _ in range(ANSWER_REACH):
         lo = text.rfind("\n", 0, lo) if lo > 0 else -1
@@ -366,7 +374,11 @@ def _asked_before(text: str, start: int, since: int) -> bool:
         line_end = text.find("\n", m.end())
         if "?" in text[m.end():line_end if line_end >= 0 else len(text)] and "\n" in text[m.end():start]:
             return True
-    return False
+    line_start = text.rfind("\n", 0, start)
+    question = _NEXT_IN_LIST.search(text, max(lo, 0), max(line_start, 0) + 1)
+    # ... asked straight after a date of birth was given (in the utterance before the question)
+    return question is not None and any(b.end <= question.start() and text.count("\n", b.end, question.start()) == 0
+                                        for b in births)
 
 
 def _answered_years(text: str, births: list[Span], today: date) -> list[Span]:
@@ -379,7 +391,7 @@ def _answered_years(text: str, births: list[Span], today: date) -> list[Span]:
         if (year.isdigit() and int(year) > today.year) or overlaps(start, end, births + found):
             continue
         asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
-        if _asked_before(text, start, 0) and not _ASKS_AGE.search(asked):
+        if _asked_before(text, start, 0, births) and not _ASKS_AGE.search(asked):
             found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
     return found
 
@@ -416,7 +428,7 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
         previous_end = max([previous_end] + [d.end for d in days if d.end <= m.start()])
         context = _last(_BIRTH_CONTEXT, text, max(0, window if plural else max(previous_end, window)), m.start())
         in_list = has_year and list_end >= 0 and m.start() - list_end < _CONTEXT_WINDOW
-        asked = _asked_before(text, m.start(), previous_end)
+        asked = _asked_before(text, m.start(), previous_end, spans)
         previous_end = m.end()
         if numeric:  # all in numbers: could be anything else, and never if a code goes on after it ("stroke")
             # ... or an old year soon after a date of birth ("Hers, Octo 3rd 96. And then mine, eleven four ninety-two.")
