@@ -601,6 +601,7 @@ def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
     (["What's his date of birth?", "Ninety-one, I think. He's older than me."], ["Ninety-one"]),
     (["The nursery wants both your dates of birth.", "Mine's the fourth of June, ninety.", "And his dad?",
       "Hmm. Seventy-eight, the twelfth of March."], ["Seventy-eight", "the twelfth of March"]),
+    (["When were you born?", "The fourth. The fourth of June, 1980."], ["The fourth", "The fourth of June, 1980"]),
 ])
 def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, texts, value):
     found = [v for v, label in labels_in(redactor, *texts) if label == "DATE_OF_BIRTH"]

@@ -269,7 +269,17 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
                       *_LONE_DAY.finditer(text, start, end)]:
                 if not overlaps(m.start(), m.end(), births + found):
                     found.append(Span(m.start(), m.end(), "DATE_OF_BIRTH", "date+context"))
+        # its day said alone just before it, as a sentence of its own ("Eighteenth. Eighteenth of January.")
+        day = _day_month(text[birth.start:birth.end])
+        line_start = text.rfind("\n", 0, birth.start) + 1
+        for m in _DAY_SENTENCE.finditer(text, line_start, birth.start):
+            if day and _day_month(f"{m.group('day')} of {MONTHS[day[1] - 1]}") == day \
+                    and not overlaps(m.start("day"), m.end("day"), births + found):
+                found.append(Span(m.start("day"), m.end("day"), "DATE_OF_BIRTH", "date+context"))
     return found
+
+
+_DAY_SENTENCE = re.compile(rf"(?:^|(?<=[.,!?…]\s)|(?<=\n))(?P<day>(?:the\s+)?{_ORDINAL})(?=[.,!?…])", re.I | re.M)
 
 
 # "Is it 16 March 87 or 16 May 87?": a date offered instead of a date of birth is one too.
