@@ -340,6 +340,11 @@ _ASKS_AGE = re.compile(r"\b(?:how\s+old|age|(?:he|she|you|they|i)(?:'s|'re|'m|\s
 YEAR_REACH = 2  # utterances after a date of birth where its year may still come
 
 
+def _after_age_asked(text: str, start: int) -> bool:
+    """Whether an age was asked or said in the previous utterance or this one, before ``start``."""
+    return _ASKS_AGE.search(text, text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1, start) is not None
+
+
 def _lone_years(text: str, births: list[Span], today: date, days: list[Span]) -> list[Span]:
     """A year said alone next to a date of birth: in the same utterance before it, or in the next
     :data:`YEAR_REACH` utterances (a year given after "Year?", or corrected: "No, 1986")."""
@@ -354,8 +359,7 @@ def _lone_years(text: str, births: list[Span], today: date, days: list[Span]) ->
             for m in _LONE_YEAR.finditer(text, lo, hi):
                 start, end = m.span("year")
                 year = m.group("year")
-                asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
-                if (year.isdigit() and int(year) > today.year) or (_ASKS_AGE.search(asked) and len(year) != 4) \
+                if (year.isdigit() and int(year) > today.year) or (_after_age_asked(text, start) and len(year) != 4) \
                         or overlaps(start, end, births + found):
                     continue
                 found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
@@ -377,14 +381,13 @@ def _asked_before(text: str, start: int, since: int, births: list[Span] = ()) ->
     """Whether a date of birth was asked for ("Date of birth?", "Why do you need my sister's date of birth?")
     in the :data:`ANSWER_REACH` utterances before ``start``'s, after offset ``since``; or, just after one was
     given, for the next person in a list ("Eleventh of May, eighty-one." "Your partner?" "...")."""
-    lo = text.rfind("\n", 0, start)
+    line_start = lo = text.rfind("\n", 0, start)
     for _ in range(ANSWER_REACH):
         lo = text.rfind("\n", 0, lo) if lo > 0 else -1
     for m in _BIRTH_CONTEXT.finditer(text, max(lo + 1, since), start):
         line_end = text.find("\n", m.end())
         if "?" in text[m.end():line_end if line_end >= 0 else len(text)] and "\n" in text[m.end():start]:
             return True
-    line_start = text.rfind("\n", 0, start)
     question = _NEXT_IN_LIST.search(text, max(lo, 0), max(line_start, 0) + 1)
     # ... asked straight after a date of birth was given (in the utterance before the question)
     return question is not None and any(b.end <= question.start() and text.count("\n", b.end, question.start()) == 0
@@ -400,8 +403,7 @@ def _answered_years(text: str, births: list[Span], today: date) -> list[Span]:
         year = m.group("year")
         if (year.isdigit() and int(year) > today.year) or overlaps(start, end, births + found):
             continue
-        asked = text[text.rfind("\n", 0, text.rfind("\n", 0, start)) + 1:start]
-        if _asked_before(text, start, 0, births) and not _ASKS_AGE.search(asked):
+        if _asked_before(text, start, 0, births) and not _after_age_asked(text, start):
             found.append(Span(start, end, "DATE_OF_BIRTH", "date+context"))
     return found
 
