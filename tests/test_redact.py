@@ -608,6 +608,38 @@ def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, tex
     assert all(piece in found for piece in value), found
 
 
+# Fifteenth round (eighteenth set as the tuning set): months and ordinals the recogniser bent, a year said in
+# halves around an interjection or the officer's prompt, a year given after "And the year?", an identifier named
+# only after its pieces were read, two letters heard as one word.
+@pytest.mark.parametrize("texts,value", [
+    (["Can I take your date of birth?", "Second of Jew line, eighty-eight."], ["Second of Jew line, eighty-eight"]),
+    (["What's his date of birth?", "The ninth of marks, ninety-nine."], ["The ninth of marks, ninety-nine"]),
+    (["And your date of birth?", "Sixth of the fith, two thousand and one."], ["Sixth of the fith, two thousand and one"]),
+    (["Your date of birth, please.", "the twelfth of april, nineteen", "Mm-hm.", "sixty four."], ["sixty four"]),
+    (["And her date of birth?", "Twelfth of Oct...", "Nineteen...?", "ninety."], ["Nineteen", "ninety"]),
+    (["Date of birth?", "Ninth of the tenth.", "And the year?", "79. Same as his."], ["79"]),
+])
+def test_dates_of_birth_bent_or_said_in_halves(redactor, texts, value):
+    found = [v for v, label in labels_in(redactor, *texts) if label == "DATE_OF_BIRTH"]
+    assert all(piece in found for piece in value), found
+
+
+@pytest.mark.parametrize("texts,value", [
+    (["Have you got anything with it on?", "B four seven... two six. That's my case number, I think."],
+     ["B four seven", "two six"]),
+    (["What plate was it?", "It was envy sixty-one, why are tea."], ["envy sixty-one"]),
+])
+def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, value):
+    found = [v for v, _ in labels_in(redactor, *texts)]
+    assert all(any(piece in f for f in found) for piece in value), found
+
+
+def test_letter_words_and_short_numbers_away_from_codes_stay(redactor):
+    shown_text = shown(redactor, "Nice and easy. See you at 10.", "I'll take it easy, 4 weeks off.",
+                       "Date of birth?", "Eleventh of June, 1990.", "How many sessions left?", "12.")
+    assert all(k in shown_text for k in ("Nice and easy", "easy, 4 weeks", "12.")), shown_text
+
+
 @pytest.mark.parametrize("texts,kept", [
     # after an identifier is named: times, money, counts, years and numbers said in passing stay
     (["I'll need your phone number.", "Give me two minutes, it's in my coat.", "It cost me £4.50 to get here.",

@@ -9,12 +9,12 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
-from .lexicons import consonant_skeleton
+from .lexicons import consonant_skeleton, is_common_word
 from .spans import Span, overlaps
 from .spoken import DIGIT_WORDS, INTERJECTION_UTTERANCE, TEENS
 
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL_WORDS_PATTERN})"
-_SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-]+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                 r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|"
                 r"six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
                 r"nineteen)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -94,7 +94,7 @@ def _birth_year_like(text: str, today: date) -> bool:
 
 
 # An utterance that stops without a full stop ("Nineteenth,") or trails off ("the fourteenth of the sixth...").
-_GOES_ON = re.compile(r"(?:(?<![.?!])|(?<=\.\.\.)|(?<=…))\n")
+_GOES_ON = re.compile(r"(?:(?<![.?!])|(?<=\.\.\.)|(?<=\.\.\.\?)|(?<=…))\n")
 
 
 # Days everyone knows by name, as the day and month they are (a birthday said so: "Christmas Day, sixty-eight").
@@ -105,20 +105,47 @@ _NAMED_DAYS = {r"christmas\s+day": "25 dec", r"christmas\s+eve": "24 dec", r"box
                r"st\.?\s+george'?s\s+day": "23 apr", r"st\.?\s+andrew'?s\s+day": "30 nov"}
 _NAMED_DAY = re.compile(r"\b(?:" + "|".join(_NAMED_DAYS) + r")\b", re.I)
 # A month the recogniser bent into other words after a day ("the 18th of a gust", "28th of Feb you airy",
-# "sixth of Jen"): one to three words that sound like the month (same consonants).
+# "sixth of Jen", "3rd of marks", "Sixth of Jew line"): one to three words that sound like the month.
 _AFTER_DAY = re.compile(rf"\b{_DAY}\s+of\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})", re.I)
+_MONTH_KEYS = {m: consonant_skeleton(m).replace("c", "k") for m in MONTHS}
+
+
+def _sound_key(words: str) -> str:
+    return consonant_skeleton(words).replace("c", "k")
 
 
 def _month_sounding(words: str) -> tuple[str, str] | None:
     """(the words, the month as "aug") for the longest start of one to three words that sounds like a month
-    and is not one, or None."""
+    and is not one: the same consonants ("a gust"), or one more at the end ("Jew line", "marks"); or None."""
     parts = words.split()
+    if not parts or _MONTH_WORD.fullmatch(parts[0]):  # "June two thousand": no month bent
+        return None
     for n in range(len(parts), 0, -1):
-        key = consonant_skeleton("".join(parts[:n]))
-        month = next((m for m in MONTHS if len(key) >= 2 and consonant_skeleton(m) == key), None)
+        key = _sound_key("".join(parts[:n]))
+        month = next((m for m, k in _MONTH_KEYS.items() if len(key) >= 2 and len(k) >= 2
+                      and (key == k or (len(key) == len(k) + 1 and key.startswith(k)))), None)
         if month and " ".join(parts[:n]).lower() != month:
             return " ".join(parts[:n]), month[:3]
     return None
+
+
+# An ordinal the recogniser bent ("Fifth of the fith", "the twenny first of June"): a word that is no word
+# but has an ordinal's consonants, or "twenny" (twenty, its t dropped), next to "of".
+_ORDINAL_KEYS = {consonant_skeleton(w): w for w in ORDINAL_WORDS if len(consonant_skeleton(w)) >= 2}
+_BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=\s+of\b)|"
+                           r"(?<=\bof\s)(?:the\s+)?(?P<after>[a-z]+)\b", re.I)
+
+
+def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
+    """(start, said, meant) for an ordinal the recogniser bent, or None."""
+    group = "word" if m.group("word") else "after"
+    word = m.group(group).lower()
+    if m.group("tens") and (word in ORDINAL_WORDS[:9]):
+        return m.start(), m.group(), f"2{ORDINAL_WORDS.index(word) + 1}th"
+    if word in ORDINAL_WORDS or is_common_word(word) or len(word) < 3:
+        return None
+    meant = _ORDINAL_KEYS.get(consonant_skeleton(word))
+    return (m.start(group), m.group(group), f"{ORDINAL_WORDS.index(meant) + 1}th") if meant else None
 
 
 def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -133,6 +160,10 @@ def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
 
     for m in _NAMED_DAY.finditer(text):
         rewrite(m.start(), m.group(), next(v for k, v in _NAMED_DAYS.items() if re.fullmatch(k, m.group(), re.I)))
+    for m in _BENT_ORDINAL.finditer(text):
+        if heard := _bent_ordinal(m):
+            rewrite(*heard)
+    text = "".join(chars)
     for m in _AFTER_DAY.finditer(text):
         if (heard := _month_sounding(m.group("said"))) and not _MONTH_WORD.fullmatch(heard[0]):
             rewrite(m.start("said"), *heard)
@@ -151,7 +182,7 @@ def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
         while end < len(text) and text[end] in " .…":  # "...August, twenty eighteen."
             end += 1
         lo = m.start()
-        lo -= 3 if text.endswith("...", 0, lo) else 1 if text.endswith("…", 0, lo) else 0
+        lo -= next((len(t) for t in ("...?", "...", "…") if text.endswith(t, 0, lo)), 0)
         blanked.append((lo, end))
         chars[lo:end] = " " * (end - lo)
     return "".join(chars), blanked
@@ -311,7 +342,7 @@ def _birthday_days(text: str) -> list[Span]:
 
 # A year said on its own, as an utterance or a sentence ("No, 1986.", "Year?" "two thousand.").
 _LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|not|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
-                        rf"(?P<year>(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|"
+                        rf"(?P<year>(?:19|20)\d\d|'?(?:[4-9]\d|3[2-9])|'\d\d|{_SPOKEN_YEAR}|"
                         rf"(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
                         rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$))", re.I | re.M)
 # "born in eighty-seven", "she was born in 2019", "born in June eighty-nine", "born 1975", "D.O.B. 1990", "is the

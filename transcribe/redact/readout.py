@@ -18,7 +18,7 @@ from .dates import DATE
 from .lexicons import is_common_word
 from .residual import NOT_A_PIECE, excluded
 from .spans import Document, Span, overlaps
-from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, Token, tokenize
+from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, Token, letter_pair_at, tokenize
 
 NUMBER_WORDS = [*DIGIT_WORDS, *TEENS, *TENS, "hundred", "thousand"]
 
@@ -38,6 +38,10 @@ _CUES = [(label, re.compile(r"\b(?:" + words + r")\b", re.I)) for label, words i
     ("PHONE", r"phone|mobile|landline|moby|contact\s+number|(?:ring|call|text)\s+(?:you|me|him|her|them)\s+on"),
 ]]
 OPENS_FOR = 3  # utterances after the cue (and after each piece) in which pieces are looked for
+# An identifier named just after its pieces were read ("A one nine... five four easy. That's my prison number",
+# "Oh seven nine... right, that's my new mobile"): it takes the pieces of that utterance and the one before.
+_NAMED_AFTER = re.compile(r"\b(?:that's|that\s+is|that\s+was|it's|this\s+is)\s+(?:my|the|his|her|their|your)\s+"
+                          r"(?:(?:new|old|own|current)\s+)?$", re.I)
 _CLOCK = re.compile(r"\d{1,2}[ap]m", re.I)  # "9am"
 _OCLOCK = re.compile(r"\s*o'?\s?clock\b", re.I)
 _YEAR = re.compile(r"(?:19[3-9]|20[0-3])\d")  # "back in 2019": a year said alone
@@ -86,7 +90,7 @@ def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
     pieces += [(m.start(), m.end(), True) for m in _EMAIL_WORDS.finditer(text)]  # only where an email was named
     spans: list[Span] = []
     for start, end, email in sorted(pieces, key=lambda p: (p[0], -p[1])):  # the longest reading of a stretch first
-        label = _open_label(cues, found + spans, doc, start)
+        label = _open_label(cues, found + spans, doc, start) or _named_after(cues, doc, start)
         if not label or email and label != "EMAIL" or any(lo < end and start < hi for lo, hi in said):
             continue
         for lo, hi in _outside(text, start, end, found):
@@ -207,7 +211,7 @@ def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
     if lower in NATO:  # a letter beside another spelling-alphabet word; "a golf" is a car
         beside = any(0 <= j < len(tokens) and tokens[j].text.lower() in NATO for j in (i - 1, i + 1))
         return 1, "strong" if beside else "weak"
-    if lower in LETTER_NAMES:
+    if lower in LETTER_NAMES or letter_pair_at(tokens, i):
         return 1, "strong"
     if len(word) == 1 and word.isupper():
         return 1, "letter"
@@ -240,6 +244,14 @@ def _open_label(cues: list[tuple[int, int, str]], spans: list[Span], doc: Docume
     last_piece = max((doc.locate(s.start)[0] for s in spans if offset < s.start < start
                       and s.label in (label, "NUMBER", "ID")), default=where)  # pieces the shapes found count
     return label if line - last_piece <= OPENS_FOR else None
+
+
+def _named_after(cues: list[tuple[int, int, str]], doc: Document, start: int) -> str | None:
+    """The label of an identifier named after the piece at ``start``, in its utterance or the next, by "that's
+    my ..." (see :data:`_NAMED_AFTER`)."""
+    line = doc.locate(start)[0]
+    return next((label for offset, where, label in cues if offset > start and where - line in (0, 1)
+                 and _NAMED_AFTER.search(doc.text, max(0, offset - 40), offset)), None)
 
 
 def _not_a_piece(text: str, start: int, end: int, tokens: list[Token]) -> bool:

@@ -83,6 +83,24 @@ LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee":
                 "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
                 "pee": "P", "queue": "Q", "cue": "Q", "are": "R", "es": "S", "ess": "S", "tee": "T", "tea": "T",
                 "you": "U", "vee": "V", "ex": "X", "why": "Y", "wye": "Y", "zed": "Z"}
+# Two letters' names run into one word by the recogniser ("five four easy" for 54EZ, "katie nineteen" for
+# KT19): read so only beside a digit, a number or a letter said alone, since every one is also a word.
+LETTER_PAIRS = {"easy": "EZ", "envy": "NV", "essex": "SX", "katie": "KT", "ivy": "IV", "arty": "RT", "empty": "MT",
+                "excel": "XL", "seedy": "CD", "decay": "DK", "essay": "SA", "icy": "IC", "beady": "BD",
+                "tidy": "TD", "teddy": "TD", "evie": "EV", "ellie": "LE", "ellen": "LN", "eddie": "ED", "abby": "AB",
+                "kelly": "KL", "casey": "KC", "emmy": "ME", "jaycee": "JC", "cutie": "QT", "obey": "OB"}
+
+
+def letter_pair_at(tokens: list[Token], i: int) -> str | None:
+    """The letters of a two-letter word at ``i`` (see :data:`LETTER_PAIRS`) when a code character is beside it,
+    a space away ("four easy"; not "Nice and easy. 07700")."""
+    pair = LETTER_PAIRS.get(tokens[i].text.lower())
+    return pair if pair and any(
+        0 <= j < len(tokens) and max(tokens[j].start - tokens[i].end, tokens[i].start - tokens[j].end) == 1
+        and (_digit_at(tokens, j) or _code_letter_at(tokens, j) or tokens[j].text.isdigit()
+             or tokens[j].text.lower() in TENS | TEENS.keys()) for j in (i - 1, i + 1)) else None
+
+
 # The phonetic alphabet ("yankee foxtrot one seven kilo whisky november"): read as letters only beside another
 # phonetic word or a digit, since several are names or words too ("Charlie", "hotel", "golf").
 NATO = {w: w[0].upper() for w in """alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo
@@ -173,6 +191,8 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return word.upper(), 1  # BL1, 3PR, G1767ZZ, RY13
     if lower in NATO and any(_phonetic_or_digit(tokens, j) for j in (i - 1, i + 1)):
         return NATO[lower], 1
+    if pair := letter_pair_at(tokens, i):
+        return pair, 1
     if lower in LETTER_NAMES and not (word.isupper() and len(word) > 1):  # "EN" is E N; "en" is N
         return LETTER_NAMES[lower], 1
     if word.isalpha() and len(word) <= 3:
