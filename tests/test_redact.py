@@ -628,6 +628,8 @@ def test_dates_of_birth_bent_or_said_in_halves(redactor, texts, value):
     (["Have you got anything with it on?", "B four seven... two six. That's my case number, I think."],
      ["B four seven", "two six"]),
     (["What plate was it?", "It was envy sixty-one, why are tea."], ["envy sixty-one"]),
+    (["I need your national insurance.", "J K, thirty-two, seventeen...", "Yeah, eighty. And C, like see."],
+     ["C, like see"]),
 ])
 def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, value):
     found = [v for v, _ in labels_in(redactor, *texts)]

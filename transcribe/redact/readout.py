@@ -194,7 +194,8 @@ def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
     if len(word) == 1 and word.isalpha() and i + 2 < len(tokens):
         link = tokens[i + 1].text.lower()
         target = tokens[i + 2].text if link != "as" else (tokens[i + 3].text if i + 3 < len(tokens) else "")
-        if link in ("for", "as", "like") and len(target) >= 3 and target[0].lower() == lower and (
+        named = LETTER_NAMES.get(target.lower()) == word.upper()  # "C, like see"
+        if link in ("for", "as", "like") and (len(target) >= 3 and target[0].lower() == lower or named) and (
                 link != "as" or tokens[i + 2].text.lower() == "in"):
             return (4 if link == "as" else 3), "strong"  # "H for hotel", "M as in mother"
     if lower in ("double", "treble", "triple") and i + 1 < len(tokens) and (
