@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 
+import numpy as np
 import pytest
 from summary_quality import spoken
 
@@ -15,6 +16,7 @@ from transcribe.models import sha256_file
 from transcribe.render import docx_text, render_summary_docx
 from transcribe.summary import summarise
 from transcribe.summary.risk_classifier import (
+    LABELS,
     RISK_CLASSIFIER,
     is_current,
     load_risk_classifier,
@@ -117,6 +119,27 @@ def test_summary_flags_what_the_cue_phrases_miss(classifier):
 def test_a_cue_flag_is_not_repeated_by_the_classifier(classifier):
     flags = extract_risk_flags(spoken([("P", "I've been cutting myself again, mostly my arms.")]), classifier)
     assert [(f.category, f.found_by) for f in flags] == [("self-harm or suicide", "phrase")]
+
+
+class _Fixed:
+    """A classifier that gives every window the same probabilities: the cue gating alone under test."""
+
+    def __init__(self, **by_category):
+        self.row = np.array([by_category.get(label.split()[0].replace("-", "_"), 0.0) for label in LABELS])
+
+    def predict(self, texts):
+        return np.tile(self.row, (len(texts), 1))
+
+
+def test_a_cue_is_disclosed_only_where_the_classifier_backs_it():
+    said = spoken([("P", "I've been cutting myself again, mostly my arms.")])
+    tiers = {p: [(f.category, f.tier) for f in extract_risk_flags(said, _Fixed(self_harm=p))]
+             for p in (0.97, 0.5, 0.2)}
+    assert tiers == {0.97: [("self-harm or suicide", "disclosed")], 0.5: [("self-harm or suicide", "possible")],
+                     0.2: [("self-harm or suicide", "possible")]}
+    # read as no risk of any kind: dropped; as another risk only: kept, "possible"
+    assert extract_risk_flags(said, _Fixed(self_harm=0.05)) == []
+    assert [f.tier for f in extract_risk_flags(said, _Fixed(relapse=0.5))] == ["possible"]
 
 
 # The issue's own case: a night with a stockpile of tablets, said over an exchange; and a risk question

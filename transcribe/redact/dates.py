@@ -107,11 +107,14 @@ _NAMED_DAY = re.compile(r"\b(?:" + "|".join(_NAMED_DAYS) + r")\b", re.I)
 # A month the recogniser bent into other words after a day ("the 18th of a gust", "28th of Feb you airy",
 # "sixth of Jen", "3rd of marks", "Sixth of Jew line"): one to three words that sound like the month.
 _AFTER_DAY = re.compile(rf"\b{_DAY}\s+of\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})", re.I)
-_MONTH_KEYS = {m: consonant_skeleton(m).replace("c", "k") for m in MONTHS}
 
 
 def _sound_key(words: str) -> str:
+    """The consonants of ``words`` with a hard c as k ("marks" and "march" share "mrk")."""
     return consonant_skeleton(words).replace("c", "k")
+
+
+_MONTH_KEYS = {m: _sound_key(m) for m in MONTHS}
 
 
 def _month_sounding(words: str) -> tuple[str, str] | None:
@@ -149,8 +152,9 @@ def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
 
 
 def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with named days and bent months rewritten as a day and month the date patterns read, padded
-    to the same length ("Christmas Day" -> "25 dec       "), and the stretches rewritten."""
+    """``text`` with named days, bent ordinals and bent months rewritten as a day and month the date patterns
+    read, padded to the same length ("Christmas Day" -> "25 dec       ", "fith" -> "5th "), and the stretches
+    rewritten."""
     chars, rewritten = list(text), []
 
     def rewrite(start: int, said: str, meant: str) -> None:

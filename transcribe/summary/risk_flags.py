@@ -1,11 +1,13 @@
 """Risk and safeguarding flags for the supervisor, in two tiers, each citing its utterance(s).
 
-- **disclosed**: a statement the cue catalogue (:mod:`.risk_cues`) reads as a disclosure, or a stretch of
-  conversation the learned classifier (:mod:`.risk_classifier`) gives a category with probability
-  >= :data:`DISCLOSED_THRESHOLD`.
-- **possible — check the recording**: the classifier is less sure (>= :data:`POSSIBLE_THRESHOLD`), or the
-  officer answered the turn before with safeguarding (a safety plan, a crisis line, "are you safe at home?",
-  a referral to children's services): evidence of a disclosure the words alone do not show.
+- **disclosed**: a stretch of conversation the learned classifier (:mod:`.risk_classifier`) gives a category
+  with probability >= :data:`DISCLOSED_THRESHOLD`, or a statement the cue catalogue (:mod:`.risk_cues`) reads
+  as a disclosure and the classifier agrees with (>= :data:`POSSIBLE_THRESHOLD` for that category in a window
+  holding it): two detectors, built differently, agreeing.
+- **possible — check the recording**: the classifier is less sure (>= :data:`POSSIBLE_THRESHOLD`), a cue the
+  classifier does not back, or the officer answered the turn before with safeguarding (a safety plan, a crisis
+  line, "are you safe at home?", a referral to children's services): evidence of a disclosure the words alone
+  do not show.
 
 The classifier reads each utterance and overlapping windows of :data:`WINDOW_UTTERANCES` consecutive
 utterances, without speakers, so a disclosure spread over a question, an answer and the officer's reply is
@@ -32,9 +34,10 @@ from .text import cite, is_question, phrases, role_of, sentences, shorten
 # most one session in three (a lower bar for self-harm alone broke that through the recogniser).
 DISCLOSED_THRESHOLD = 0.99
 POSSIBLE_THRESHOLD = 0.95
-# A cue's words whose category every window holding them gives less than the first are only "possible";
-# where those windows give no category the second, they are dropped.
-CUE_DOUBT_THRESHOLD, CUE_DISMISS_THRESHOLD = 0.1, 0.02
+# A cue's words whose category every window holding them gives less than the first are only "possible" (on the
+# held-out window sets, the cues' "disclosed" flags the classifier did not back were most of that tier's false
+# alarms: benchmarks/HELDOUT.md); where those windows give no category the second, they are dropped.
+CUE_DOUBT_THRESHOLD, CUE_DISMISS_THRESHOLD = POSSIBLE_THRESHOLD, 0.1
 WINDOW_UTTERANCES, WINDOW_STRIDE = 4, 2
 DISCLOSED, POSSIBLE = "disclosed", "possible"
 
@@ -102,7 +105,7 @@ def _windows(count: int) -> list[range]:
 
 
 def _doubted(flag: RiskFlag, windows: list[range], probabilities: np.ndarray) -> RiskFlag | None:
-    """A cue's flag where the classifier reads its words otherwise: below :data:`CUE_DOUBT_THRESHOLD` for its
+    """A cue's flag where the classifier does not back it: below :data:`CUE_DOUBT_THRESHOLD` for its
     category in every window holding them it is only "possible"; dropped where those windows show no risk of
     any category above :data:`CUE_DISMISS_THRESHOLD` ("I'm on the knives all day, dicing onions", "the kids'
     social worker closed the case last week")."""
