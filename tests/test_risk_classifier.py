@@ -142,6 +142,16 @@ def test_a_cue_is_disclosed_only_where_the_classifier_backs_it():
     assert [f.tier for f in extract_risk_flags(said, _Fixed(relapse=0.5))] == ["possible"]
 
 
+def test_safeguarding_advice_after_a_no_is_not_evidence():
+    lines = [("O", "Are you having any thoughts of hurting yourself at the moment?"),
+             ("P", "No. Nothing like that, I was just letting off steam about the hostel."),
+             ("O", "OK. If that changes, the crisis line is open all night, and you can always ring me."),
+             ("P", "Will do.")]
+    assert extract_risk_flags(spoken(lines)) == []
+    lines[1] = ("P", "I was just letting off steam about the hostel, it's doing my head in.")
+    assert [f.category for f in extract_risk_flags(spoken(lines))] == ["self-harm or suicide"]
+
+
 # The issue's own case: a night with a stockpile of tablets, said over an exchange; and a risk question
 # answered with a no.
 SPREAD = [{"speaker": "person", "text": "Thursday night I had all my tablets out on the kitchen table. Every one of them."},

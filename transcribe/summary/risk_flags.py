@@ -168,8 +168,10 @@ def _responses(transcript: Transcript, flags: list[RiskFlag]) -> list[RiskFlag]:
         else:
             before = next((j for j in range(i - 1, max(-1, i - 4), -1) if segments[j].speaker not in officers),
                           None)
-        if before is None:
-            continue
+        if before is None or (before > 0 and _asks(segments[before - 1])
+                              and is_no_answer(segments[before].redacted_text)):
+            continue  # advice after a "no" to a question ("Any thoughts of ending your life?" "No, no..." "If
+            # that ever changes, ring the crisis line") is routine, not evidence
         reply = next((j for j in range(i + 1, min(i + 3, len(segments))) if segments[j].speaker != seg.speaker), None)
         for category, pattern in SAFEGUARDING_RESPONSES.items():
             hit = pattern.search(seg.redacted_text)
