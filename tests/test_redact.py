@@ -630,6 +630,7 @@ def test_dates_of_birth_bent_or_said_in_halves(redactor, texts, value):
     (["What plate was it?", "It was envy sixty-one, why are tea."], ["envy sixty-one"]),
     (["I need your national insurance.", "J K, thirty-two, seventeen...", "Yeah, eighty. And C, like see."],
      ["C, like see"]),
+    (["Read me the prison number.", "K fifty, two two, sorry the light's bad in here, see tea."], ["see tea"]),
 ])
 def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, value):
     found = [v for v, _ in labels_in(redactor, *texts)]

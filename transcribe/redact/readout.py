@@ -143,7 +143,8 @@ def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
             group = group[:-1]
         while len(group) > 1 and _loose_letter(tokens, group[0]) and _loose_letter(tokens, group[1]) is False:
             group = group[1:]  # "you two": a word that sounds like a letter beside a number
-        while len(group) > 1 and _loose_letter(tokens, group[-1]) and _loose_letter(tokens, group[-2]) is False:
+        while len(group) > 1 and _loose_letter(tokens, group[-1]) and _loose_letter(tokens, group[-2]) is False \
+                and not _closing_letters(utterance, tokens, group[-1:]):
             group = group[:-1]
         if not group:
             continue
@@ -159,10 +160,23 @@ def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
                 continue
             if group[0][2] == "weak" and not digits:
                 continue  # "Why." is a question
-        if len(group) > 1 and not _enough_code(tokens, group):
+        if len(group) > 1 and not (_enough_code(tokens, group) or _closing_letters(utterance, tokens, group)):
             continue
         out.append((start, end))
     return out
+
+
+# Letters' names that are common words only beside other words: at the end of a list they close a code.
+_CLOSING = frozenset(w for w, letter in LETTER_NAMES.items() if letter not in "UYA")  # not "you", "why", "ay"
+
+
+def _closing_letters(utterance: str, tokens: list[Token], items: list[tuple[int, int, str]]) -> bool:
+    """Letters' names ending an utterance's list of pieces after a comma ("... eight one, hang on, it's
+    smudged, are tea.", "six one four, and tea."): the last letters of the code, not words."""
+    first, last = tokens[items[0][0]], tokens[items[-1][1]]
+    return all(tokens[a].text.lower() in _CLOSING for a, b, _ in items for _ in range(b - a + 1)) \
+        and re.fullmatch(r"[.!…]*\s*", utterance[last.end:]) is not None \
+        and re.search(r"(?:,|\band)\s*$", utterance[:first.start]) is not None
 
 
 def _enough_code(tokens: list[Token], items: list[tuple[int, int, str]]) -> bool:
