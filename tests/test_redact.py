@@ -639,8 +639,9 @@ def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, val
 
 def test_letter_words_and_short_numbers_away_from_codes_stay(redactor):
     shown_text = shown(redactor, "Nice and easy. See you at 10.", "I'll take it easy, 4 weeks off.",
-                       "Date of birth?", "Eleventh of June, 1990.", "How many sessions left?", "12.")
-    assert all(k in shown_text for k in ("Nice and easy", "easy, 4 weeks", "12.")), shown_text
+                       "Date of birth?", "Eleventh of June, 1990.", "How many sessions left?", "12.",
+                       "What's your new phone number?", "I'll text it you after four, you see.")
+    assert all(k in shown_text for k in ("Nice and easy", "easy, 4 weeks", "12.", "you see")), shown_text
 
 
 @pytest.mark.parametrize("texts,kept", [

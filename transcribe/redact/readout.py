@@ -143,6 +143,8 @@ def _pieces(doc: Document, line: int) -> list[tuple[int, int]]:
             group = group[:-1]
         while len(group) > 1 and _loose_letter(tokens, group[0]) and _loose_letter(tokens, group[1]) is False:
             group = group[1:]  # "you two": a word that sounds like a letter beside a number
+        if len(group) > 2 and [tokens[a].text.lower() for a, _, _ in group[-2:]] == ["you", "see"]:
+            group = group[:-2]  # "after four, you see": the words, not U C
         while len(group) > 1 and _loose_letter(tokens, group[-1]) and _loose_letter(tokens, group[-2]) is False \
                 and not _closing_letters(utterance, tokens, group[-1:]):
             group = group[:-1]
