@@ -143,7 +143,7 @@ def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
     """(start, said, meant) for an ordinal the recogniser bent, or None."""
     group = "word" if m.group("word") else "after"
     word = m.group(group).lower()
-    if m.group("tens") and (word in ORDINAL_WORDS[:9]):
+    if m.group("tens") and word in ORDINAL_WORDS[:9]:
         return m.start(), m.group(), f"2{ORDINAL_WORDS.index(word) + 1}th"
     if word in ORDINAL_WORDS or is_common_word(word) or len(word) < 3:
         return None

@@ -176,7 +176,7 @@ def _closing_letters(utterance: str, tokens: list[Token], items: list[tuple[int,
     """Letters' names ending an utterance's list of pieces after a comma ("... eight one, hang on, it's
     smudged, are tea.", "six one four, and tea."): the last letters of the code, not words."""
     first, last = tokens[items[0][0]], tokens[items[-1][1]]
-    return all(tokens[a].text.lower() in _CLOSING for a, b, _ in items for _ in range(b - a + 1)) \
+    return all(t.text.lower() in _CLOSING for a, b, _ in items for t in tokens[a:b + 1]) \
         and re.fullmatch(r"[.!…]*\s*", utterance[last.end:]) is not None \
         and re.search(r"(?:,|\band)\s*$", utterance[:first.start]) is not None
 
