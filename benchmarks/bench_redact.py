@@ -68,7 +68,8 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("eighteenth", "eighteenth.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
-        ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out")]
+        ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),
+        ("nineteenth", "nineteenth.jsonl", "held out")]
 
 
 def _score(scorer: Path, gold: Path, predictions: Path) -> dict:
