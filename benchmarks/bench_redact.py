@@ -65,7 +65,7 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("eighth", "eighth.jsonl", "tuning"), ("ninth", "ninth.jsonl", "tuning"),
         ("eleventh", "eleventh.jsonl", "tuning"), ("twelfth", "twelfth.jsonl", "tuning"),
         ("fourteenth", "fourteenth.jsonl", "tuning"), ("fifteenth", "fifteenth.jsonl", "tuning"),
-        ("eighteenth", "eighteenth.jsonl", "tuning"),
+        ("eighteenth", "eighteenth.jsonl", "tuning"), ("twentieth", "twentieth.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
         ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),

@@ -637,6 +637,36 @@ def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, val
     assert all(any(piece in f for f in found) for piece in value), found
 
 
+# Sixteenth round (twentieth set as the tuning set): an address at a webmail provider whatever the recogniser did
+# to the rest, the domain said alone, a mailbox name the tagger took for a name or said with "all one word", teen
+# ordinals heard as two words, a bent month straight after the day, two letters echoed alone as one word.
+@pytest.mark.parametrize("texts,label,value", [
+    (["Where do they send the letters?", "r okafor 77 at hotmail."], "EMAIL", "r okafor 77 at hotmail"),
+    (["Did you sort the new account out?", "Yeah. At yahoo dot co dot uk now, not the old one."], "EMAIL",
+     "At yahoo dot co dot uk"),
+    (["What email do you use now?", "It's shaz dot benton, then twelve."], "EMAIL", "shaz dot benton"),
+    (["I need an email for the housing form.", "mariuszwisniewski, all one word."], "EMAIL", "mariuszwisniewski"),
+    (["And your date of birth?", "The four teeth of May, nineteen ninety."], "DATE_OF_BIRTH",
+     "The four teeth of May, nineteen ninety"),
+    (["Date of birth on here says...", "9th a gust, 1985."], "DATE_OF_BIRTH", "9th a gust, 1985"),
+    (["Your prison number?", "A four four two one, then tidy.", "Tidy?"], "PRISON_NUMBER", "Tidy"),
+])
+def test_emails_teen_ordinals_and_echoed_letters(redactor, texts, label, value):
+    found = labels_in(redactor, *texts)
+    assert any(value in v and lab == label for v, lab in found), found
+
+
+def test_what_a_stronger_label_leaves_of_a_span_stays_redacted(redactor):
+    # "C dot M" is read as the email's, "M C L E O D" was a name: the letters after the email's piece stay hidden
+    shown_text = shown(redactor, "Is your email still j dot okonjo at live dot co dot uk?", "Yeah, J dot O K O N J O.")
+    assert "K O N J O" not in shown_text and "okonjo" not in shown_text, shown_text
+
+
+def test_a_provider_word_without_an_address_stays(redactor):
+    shown_text = shown(redactor, "She's at outlook training all week.", "I lost a third teeth of mine.")
+    assert "at outlook training" in shown_text and "third teeth" in shown_text, shown_text
+
+
 def test_letter_words_and_short_numbers_away_from_codes_stay(redactor):
     shown_text = shown(redactor, "Nice and easy. See you at 10.", "I'll take it easy, 4 weeks off.",
                        "Date of birth?", "Eleventh of June, 1990.", "How many sessions left?", "12.",

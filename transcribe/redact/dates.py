@@ -106,7 +106,8 @@ _NAMED_DAYS = {r"christmas\s+day": "25 dec", r"christmas\s+eve": "24 dec", r"box
 _NAMED_DAY = re.compile(r"\b(?:" + "|".join(_NAMED_DAYS) + r")\b", re.I)
 # A month the recogniser bent into other words after a day ("the 18th of a gust", "28th of Feb you airy",
 # "sixth of Jen", "3rd of marks", "Sixth of Jew line"): one to three words that sound like the month.
-_AFTER_DAY = re.compile(rf"\b{_DAY}\s+of\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})", re.I)
+# ("24th Jew line": after a day written with its suffix, "of" may be missing.)
+_AFTER_DAY = re.compile(rf"\b(?:{_DAY}\s+of|\d{{1,2}}(?:st|nd|rd|th))\s+(?P<said>[a-z]+(?:\s+[a-z]+){{0,2}})", re.I)
 
 
 def _sound_key(words: str) -> str:
@@ -139,6 +140,12 @@ _BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=
                            r"(?<=\bof\s)(?:the\s+)?(?P<after>[a-z]+)\b", re.I)
 
 
+# A teen ordinal heard as two words ("the third teeth of August", "seventh teeth", "ate teeth of may").
+_TEETH = re.compile(r"\b(?P<unit>thir(?:d)?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
+                    r"nin(?:e|th))[\s-]+teeth\b", re.I)
+_TEEN_UNITS = ("thir", "four", "fif", "six", "seven", "ei", "nin")
+
+
 def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
     """(start, said, meant) for an ordinal the recogniser bent, or None."""
     group = "word" if m.group("word") else "after"
@@ -164,6 +171,9 @@ def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
 
     for m in _NAMED_DAY.finditer(text):
         rewrite(m.start(), m.group(), next(v for k, v in _NAMED_DAYS.items() if re.fullmatch(k, m.group(), re.I)))
+    for m in _TEETH.finditer(text):
+        unit = "ei" if m.group("unit").lower() == "ate" else m.group("unit").lower()
+        rewrite(m.start(), m.group(), f"{13 + next(i for i, u in enumerate(_TEEN_UNITS) if unit.startswith(u))}th")
     for m in _BENT_ORDINAL.finditer(text):
         if heard := _bent_ordinal(m):
             rewrite(*heard)

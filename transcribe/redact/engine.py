@@ -74,12 +74,12 @@ class Redactor:
                           for m in _word_pattern(term.strip(), False).finditer(text)]
         found = [s for s in found if s.label in self.policy.labels or s.label == "CUSTOM"]
         found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
-        resolved = _resolve(found)
+        resolved = _resolve(found, text)
         if "PERSON" in self.policy.labels:  # the model's names where no rule found anything
             resolved = _resolve(resolved + [s for s in self.name_model.find(doc)
                                             if not self._is_kept(text[s.start:s.end], s.label)
-                                            and not any(r.start < s.end and s.start < r.end for r in resolved)])
-        resolved = _resolve(resolved + self._propagate(text, resolved))
+                                            and not any(r.start < s.end and s.start < r.end for r in resolved)], text)
+        resolved = _resolve(resolved + self._propagate(text, resolved), text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
         allowed = self.policy.labels
 
@@ -87,10 +87,10 @@ class Redactor:
             return [s for s in find_fragments(doc, [s for s in spans if s.label in STRUCTURED],
                                               [s for s in spans if s.label == "ADDRESS"]) if s.label in allowed]
 
-        resolved = _resolve(resolved + fragments(resolved))
-        resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed])
-        resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed])
-        resolved = _resolve(resolved + fragments(resolved))  # pieces of what the shapes found ("9884" after "076 773")
+        resolved = _resolve(resolved + fragments(resolved), text)
+        resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed], text)
+        resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed], text)
+        resolved = _resolve(resolved + fragments(resolved), text)  # pieces of what the shapes found ("9884" after "076 773")
         return _join_address_parts(text, resolved)
 
     def _is_kept(self, value: str, label: str) -> bool:
@@ -208,8 +208,10 @@ def _street_mentions(text: str, address: str, seen: set) -> list[Span]:
     return found
 
 
-def _resolve(spans: list[Span]) -> list[Span]:
-    """Non-overlapping spans: higher label priority, then surer detector, then longer; same-label overlaps merge."""
+def _resolve(spans: list[Span], text: str) -> list[Span]:
+    """Non-overlapping spans: higher label priority, then surer detector, then longer; same-label overlaps merge.
+    What a span of another label leaves of a weaker one stays redacted ("C dot M" an email's,
+    "C L E O D" still a name's), from its first to its last word character."""
     accepted: list[Span] = []
     order = sorted(spans, key=lambda s: (-PRIORITY[s.label], -_DETECTOR_RANK.get(s.detector, 0),
                                          -(s.end - s.start), s.start))
@@ -222,7 +224,23 @@ def _resolve(spans: list[Span]) -> list[Span]:
                 accepted.remove(a)
             accepted.append(Span(min([s.start] + [a.start for a in clash]), max([s.end] + [a.end for a in clash]),
                                  s.label, s.detector))
+        else:
+            accepted += [Span(lo, hi, s.label, s.detector) for lo, hi in _left_over(text, s, clash)]
     return sorted(accepted, key=lambda s: s.start)
+
+
+def _left_over(text: str, span: Span, taken: list[Span]) -> list[tuple[int, int]]:
+    """The stretches of ``span`` outside every ``taken`` span, trimmed to word characters, that still say
+    something: a digit, letters said one by one, or a word that is not a common one ("Doctor" is not)."""
+    out, lo = [], span.start
+    for t in sorted(taken, key=lambda t: t.start) + [Span(span.end, span.end, "")]:
+        piece = re.search(r"\w(?:.*\w)?", text[lo:max(lo, min(t.start, span.end))], re.S)
+        words = re.findall(r"\w+", piece.group()) if piece else []
+        if any(c.isdigit() for c in "".join(words)) or sum(len(w) == 1 for w in words) >= 2 or any(
+                len(w) > 1 and not is_common_word(w.lower()) for w in words):
+            out.append((lo + piece.start(), lo + piece.end()))
+        lo = max(lo, t.end)
+    return out
 
 
 _ADJACENT = re.compile(r"[ \t]*,?[ \t]*")

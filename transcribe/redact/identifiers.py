@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import phonenumbers
 
+from .lexicons import is_common_word
 from .spans import Document, Span, overlaps
 from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, CodeRun
 
@@ -198,6 +199,7 @@ _NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEEN
                          "treble", "triple", "hundred"])
 # What people say about the mailbox name while reading it out: "jordan pryce ninety-nine, all one word, at ..."
 _ASIDE = r",?\s+(?:all\s+(?:one\s+word|lower\s*case|small(?:\s+letters)?|together)|no\s+spaces?|one\s+word)\b,?"
+_NUMBER_WORDS = frozenset(_NUMBER_WORD.split("|"))
 _NUMBERS = r"(?:\d+|(?:" + _NUMBER_WORD + r")(?:[\s-](?:" + _NUMBER_WORD + r"))*)"
 # "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com",
 # "bethan jones, all one word, eighty-eight at hotmail dot com" (a second word only before an aside or a
@@ -216,6 +218,42 @@ _NOT_A_MAILBOX = frozenset("you me him her us them it that this one".split())
 _LEADING_WORDS = frozenset("to is was it's its email my his her their your and so or the a an of on".split())
 
 
+# A webmail provider after "at" is an address whatever else was misheard: "k mensah 84 at hotmail", "at g mail dot
+# calm", "..., at proton dot me"; the domain is an address even said alone ("Yeah. At gmail dot com.").
+_MAIL_DOMAIN = re.compile(
+    r"(?<![\w'’])h?at\s+(?:g\s?mail|googlemail|hot\s?mail|yahoo|i\s?cloud|aol|bt\s?internet|ymail|"
+    r"proton(?:\s?mail)?|(?:outlook|live|msn|sky|virgin(?:\s?media)?|talk\s?talk|mail)(?=\s+dot\b))"
+    r"(?:\s+dot\s+[a-z]{2,4}\b){0,3}", re.I)
+_MAILBOX_JOINS = frozenset("dot underscore dash hyphen".split())
+_MAILBOX_TOKEN = re.compile(r"(?<![\w'’-])([a-z0-9]+(?:-[a-z0-9]+)*)([\s,]*)$", re.I)
+MAILBOX_WORDS = 6  # a mailbox name before "at" is read back over at most this many words
+
+
+def _mailbox_start(text: str, at: int) -> int | None:
+    """Where the mailbox name said just before ``at`` (an offset of "at") begins: letters, digits, number words,
+    uncommon words and words joined by "dot" or "underscore", read back to the start of the sentence or a common
+    word ("my email is k mensah 84 at ..."); None after a pronoun ("send it to him at gmail.com": no address)."""
+    before = _MAILBOX_TOKEN.search(text, 0, at)
+    if before and before.group(1).lower() in _NOT_A_MAILBOX:
+        return None
+    start, words, joined = at, 0, False
+    while words < MAILBOX_WORDS and (m := _MAILBOX_TOKEN.search(text, 0, start)):
+        word, gap = m.group(1), m.group(2)
+        lower = word.lower()
+        if "," in gap and start != at and not joined and is_common_word(lower):
+            break  # "one, k mensah": a comma ends the name unless a join or an uncommon word carries it on
+        if lower in _MAILBOX_JOINS:
+            joined = True
+        elif not (joined or len(word) == 1 or word.isdigit() or lower in _NUMBER_WORDS or not is_common_word(lower)):
+            break
+        else:
+            joined = False
+        if lower in _LEADING_WORDS or lower in _NOT_A_MAILBOX:
+            break
+        start, words = m.start(1), words + 1
+    return start
+
+
 def find_emails(text: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "EMAIL", "format") for m in _EMAIL.finditer(text)]
     for m in _SPOKEN_EMAIL.finditer(text):
@@ -226,4 +264,12 @@ def find_emails(text: str) -> list[Span]:
             continue
         if not overlaps(start, m.end(), spans):
             spans.append(Span(start, m.end(), "EMAIL", "spoken"))
+    for m in _MAIL_DOMAIN.finditer(text):
+        if (start := _mailbox_start(text, m.start())) is None:
+            continue
+        found = Span(start, m.end(), "EMAIL", "spoken")
+        said = [s for s in spans if s.start < found.end and found.start < s.end]
+        spans = [s for s in spans if s not in said]
+        spans.append(dataclasses.replace(found, start=min([found.start, *(s.start for s in said)]),
+                                         end=max([found.end, *(s.end for s in said)])))
     return spans

@@ -18,7 +18,18 @@ from .dates import DATE
 from .lexicons import is_common_word
 from .residual import NOT_A_PIECE, excluded
 from .spans import Document, Span, overlaps
-from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, Token, letter_pair_at, tokenize
+from .spoken import (
+    DIGIT_WORDS,
+    LETTER_NAMES,
+    LETTER_PAIRS,
+    NATO,
+    TEENS,
+    TENS,
+    WEAK_ZEROS,
+    Token,
+    letter_pair_at,
+    tokenize,
+)
 
 NUMBER_WORDS = [*DIGIT_WORDS, *TEENS, *TENS, "hundred", "thousand"]
 
@@ -58,8 +69,12 @@ _JOIN = frozenset("double treble triple and then".split())
 _NEVER_AT_EDGE = frozenset({"a", "I", "and", "then", "be", *WEAK_ZEROS})  # "21 or", "2025, so"
 # Parts of an email address read out: "dot steel", "at hotmail dot co dot uk", "lee dot brannigan".
 _NAME_PART = r"(?!(?:in|on|at|the|and|is|it|of|to|a)\b)[a-z0-9]+"
+# A mailbox name said with what people say about it: "agnieszkakowalczyk, no dots, all one word".
 _EMAIL_WORDS = re.compile(r"\b(?:h?at\s+)?" + _NAME_PART + r"(?:\s+(?:dot|underscore|dash)\s+" + _NAME_PART + r")+\b|"
-                          r"\b(?:dot|underscore)\s+" + _NAME_PART + r"\b", re.I)
+                          r"\b(?:dot|underscore)\s+" + _NAME_PART + r"\b|"
+                          r"\b(?!(?:no|dots|spaces|all|one|word|lower|case)\b)" + _NAME_PART
+                          + r"(?=,?\s+(?:(?:all\s+)?one\s+word|no\s+(?:dots|spaces)|all\s+lower\s*case)\b)",
+                          re.I)
 _CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:quarter|half|five|ten|twenty|twenty-five)\s+(?:to|past)\s+\w+|"
                          r"\b(?:for|at|by|till|until)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                          r"twelve)\b(?!\s*[,-]?\s*(?:oh|one|two|three|four|five|six|seven|eight|nine|double)\b)|"
@@ -93,8 +108,9 @@ def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
         label = _open_label(cues, found + spans, doc, start) or _named_after(cues, doc, start)
         if not label or email and label != "EMAIL" or any(lo < end and start < hi for lo, hi in said):
             continue
-        for lo, hi in _outside(text, start, end, found):
-            if not overlaps(lo, hi, spans):
+        # An email's words are one piece, a name the tagger found in them included ("kezza dot holt").
+        for lo, hi in [(start, end)] if email else _outside(text, start, end, found):
+            if not overlaps(lo, hi, [s for s in spans if s.label != label]):  # the same label's merge later
                 spans.append(Span(lo, hi, label, "read out"))
     return spans
 
@@ -228,8 +244,8 @@ def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
     if lower in NATO:  # a letter beside another spelling-alphabet word; "a golf" is a car
         beside = any(0 <= j < len(tokens) and tokens[j].text.lower() in NATO for j in (i - 1, i + 1))
         return 1, "strong" if beside else "weak"
-    if lower in LETTER_NAMES or letter_pair_at(tokens, i):
-        return 1, "strong"
+    if lower in LETTER_NAMES or letter_pair_at(tokens, i) or len(tokens) == 1 and lower in LETTER_PAIRS:
+        return 1, "strong"  # ("Tidy?": two letters echoed alone)
     if len(word) == 1 and word.isupper():
         return 1, "letter"
     if lower in _JOIN:

@@ -417,8 +417,8 @@ def _email_pieces(doc: Document, emails: list[Span]) -> list[Span]:
     for m in _EMAIL_PIECE.finditer(doc.text) if emails else ():
         line = doc.locate(m.start())[0]
         words = {w.lower() for w in _WORD.findall(m.group()) if len(w) >= 3} - {"underscore", "dot", "dash", "hyphen"}
-        if any(abs(where - line) <= FRAGMENT_WINDOW and not (e.start < m.end() and m.start() < e.end) and words & held
-               for where, e, held in addresses):
+        if not overlaps(m.start(), m.end(), emails) and any(abs(where - line) <= FRAGMENT_WINDOW and words & held
+                                                             for where, _, held in addresses):
             spans.append(Span(m.start(), m.end(), "EMAIL", "fragment"))
     return spans
 
