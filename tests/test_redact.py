@@ -650,6 +650,10 @@ def test_pieces_named_afterwards_and_letters_heard_as_words(redactor, texts, val
      "The four teeth of May, nineteen ninety"),
     (["Date of birth on here says...", "9th a gust, 1985."], "DATE_OF_BIRTH", "9th a gust, 1985"),
     (["Your prison number?", "A four four two one, then tidy.", "Tidy?"], "PRISON_NUMBER", "Tidy"),
+    (["When's your birthday?", "The twelth of the ninth, 1993."], "DATE_OF_BIRTH", "The twelth of the ninth, 1993"),
+    (["What year was she born?", "2 0 1 1."], "DATE_OF_BIRTH", "2 0 1 1"),
+    (["It says your date of birth is the ninth of March, but the hospital has the nineteenth."], "DATE_OF_BIRTH",
+     "the nineteenth"),
 ])
 def test_emails_teen_ordinals_and_echoed_letters(redactor, texts, label, value):
     found = labels_in(redactor, *texts)

@@ -143,6 +143,8 @@ _BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=
 # A teen ordinal heard as two words ("the third teeth of August", "seventh teeth", "ate teeth of may").
 _TEETH = re.compile(r"\b(?P<unit>thir(?:d)?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
                     r"nin(?:e|th))[\s-]+teeth\b", re.I)
+# A year said digit by digit and written so ("2 0 0 6").
+_SPACED_YEAR = re.compile(r"\b(?:1\s9|2\s0)\s\d\s\d\b")
 _TEEN_UNITS = ("thir", "four", "fif", "six", "seven", "ei", "nin")
 
 
@@ -154,7 +156,10 @@ def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
         return m.start(), m.group(), f"2{ORDINAL_WORDS.index(word) + 1}th"
     if word in ORDINAL_WORDS or is_common_word(word) or len(word) < 3:
         return None
-    meant = _ORDINAL_KEYS.get(consonant_skeleton(word))
+    key = consonant_skeleton(word)
+    # the ordinal's consonants, or all but one of four or more ("twelth")
+    meant = _ORDINAL_KEYS.get(key) or next((w for k, w in _ORDINAL_KEYS.items() if len(k) >= 4 and len(key) == len(k) - 1
+                                            and any(k[:i] + k[i + 1:] == key for i in range(len(k)))), None)
     return (m.start(group), m.group(group), f"{ORDINAL_WORDS.index(meant) + 1}th") if meant else None
 
 
@@ -171,6 +176,8 @@ def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
 
     for m in _NAMED_DAY.finditer(text):
         rewrite(m.start(), m.group(), next(v for k, v in _NAMED_DAYS.items() if re.fullmatch(k, m.group(), re.I)))
+    for m in _SPACED_YEAR.finditer(text):
+        rewrite(m.start(), m.group(), re.sub(r"\s", "", m.group()))
     for m in _TEETH.finditer(text):
         unit = "ei" if m.group("unit").lower() == "ate" else m.group("unit").lower()
         rewrite(m.start(), m.group(), f"{13 + next(i for i, u in enumerate(_TEEN_UNITS) if unit.startswith(u))}th")
@@ -288,7 +295,7 @@ def _same_day_and_month(text: str, births: list[Span], today: date) -> list[Span
 
 
 # A reply putting a date of birth right ("That's wrong, it's the seventh of January."): no clock time in it.
-_CORRECTS = re.compile(r"\b(?:no|not|wrong|actually|should\s+be|meant|sorry)\b", re.I)
+_CORRECTS = re.compile(r"\b(?:no|not|but|wrong|actually|should\s+be|meant|sorry)\b", re.I)
 _CLOCK = re.compile(r"\b(?:\d{1,2}[:.]\d\d|o'clock|half\s+past|quarter\s+(?:past|to)|[ap]\.?m\b)", re.I)
 
 
