@@ -666,6 +666,26 @@ def test_what_a_stronger_label_leaves_of_a_span_stays_redacted(redactor):
     assert "K O N J O" not in shown_text and "okonjo" not in shown_text, shown_text
 
 
+@pytest.mark.parametrize("texts,value", [
+    # the code read out after an address is its postcode
+    (["What address will the hostel have?", "The same. Still L twelve?", "Yeah."], "L twelve"),
+    (["New address is 22 Fern Road.", "What's the rest?", "Oh, are, tea, eight."], "Oh, are, tea, eight"),
+    # a letter spelled with a name is a letter, still read out after a piece said over several utterances
+    (["New address?", "7 Ash Grove, S K four...", "Yep.", "two, hotel papa.", "Hotel what?", "H for Harry, P for Peter."],
+     "H for Harry, P for Peter"),
+])
+def test_postcode_pieces_read_out_after_an_address(redactor, texts, value):
+    found = labels_in(redactor, *texts)
+    assert (value, "POSTCODE") in found, found
+    assert "Yep." in shown(redactor, *texts) or "Yep" not in " ".join(texts)
+
+
+def test_an_email_address_asked_for_is_no_postcode(redactor):
+    found = labels_in(redactor, "Can you email me the letter?", "Sure, what's the address?", "J, P, W...",
+                      "dot marsh. Then twenty. At outlook dot com.")
+    assert ("dot marsh", "EMAIL") in found, found
+
+
 def test_a_provider_word_without_an_address_stays(redactor):
     shown_text = shown(redactor, "She's at outlook training all week.", "I lost a third teeth of mine.")
     assert "at outlook training" in shown_text and "third teeth" in shown_text, shown_text

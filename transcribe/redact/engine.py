@@ -12,7 +12,7 @@ from ..options import RedactionOptions
 from ..records import Redaction, Segment
 from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
-from .lexicons import DECOYS, is_common_word
+from .lexicons import DECOYS, FILLERS, is_common_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
 from .names import SPOKEN_NUMBER_WORDS, VENUE_WORDS, find_people_and_places, is_street_word
 from .readout import find_read_out
@@ -230,15 +230,16 @@ def _resolve(spans: list[Span], text: str) -> list[Span]:
 
 
 def _left_over(text: str, span: Span, taken: list[Span]) -> list[tuple[int, int]]:
-    """The stretches of ``span`` outside every ``taken`` span, trimmed to word characters, that still say
-    something: a digit, letters said one by one, or a word that is not a common one ("Doctor" is not)."""
+    """The stretches of ``span`` outside every ``taken`` span, utterance by utterance, trimmed to word
+    characters, that still say something: a digit, letters said one by one, or a word that is neither a common
+    one ("Doctor") nor an interjection ("Yep.")."""
     out, lo = [], span.start
     for t in sorted(taken, key=lambda t: t.start) + [Span(span.end, span.end, "")]:
-        piece = re.search(r"\w(?:.*\w)?", text[lo:max(lo, min(t.start, span.end))], re.S)
-        words = re.findall(r"\w+", piece.group()) if piece else []
-        if any(c.isdigit() for c in "".join(words)) or sum(len(w) == 1 for w in words) >= 2 or any(
-                len(w) > 1 and not is_common_word(w.lower()) for w in words):
-            out.append((lo + piece.start(), lo + piece.end()))
+        for piece in re.finditer(r"\w(?:[^\n]*\w)?", text[lo:max(lo, min(t.start, span.end))]):
+            words = re.findall(r"\w+", piece.group())
+            if any(c.isdigit() for c in "".join(words)) or sum(len(w) == 1 for w in words) >= 2 or any(
+                    len(w) > 1 and not is_common_word(w.lower()) and w.lower() not in FILLERS for w in words):
+                out.append((lo + piece.start(), lo + piece.end()))
         lo = max(lo, t.end)
     return out
 

@@ -45,6 +45,7 @@ _CUES = [(label, re.compile(r"\b(?:" + words + r")\b", re.I)) for label, words i
     ("EMAIL", r"e-?mail(?:\s+address)?"),
     ("NUMBER", r"number(?:'s)?"),  # "What number should they use?", "Number's A ate ate"
     ("POSTCODE", r"post\s*code"),
+    ("ADDRESS", r"address"),  # the code read out after an address is its postcode (see _cues)
     ("BANK_ACCOUNT", r"sort\s*code|account(?:\s+number)?|bank\s+details"),
     ("PHONE", r"phone|mobile|landline|moby|contact\s+number|(?:ring|call|text)\s+(?:you|me|him|her|them)\s+on"),
 ]]
@@ -61,6 +62,7 @@ _AMOUNT_AFTER = re.compile(r"(?:[\s-]+(?:and|to|or|" + "|".join(NUMBER_WORDS) + 
                            r"mils?\b|ml\b|mg\b|milligrams?|(?:an?|per)\s+(?:hour|week|month|day|fortnight)|working\s+days|"
                            r"(?:years?|months?)\s+old)", re.I)
 _SPELLED = re.compile(r"[A-Za-z]\s+(?:for|as\s+in|like)\s+[A-Za-z]{3,}")
+_SPELLING_WORD = re.compile(r"\b[A-Za-z]\s+(?:for|as\s+in|like)\s+([A-Za-z]{3,})")
 # Sound-alikes of digits and letters, letters that are also words, and "one": code only beside a code word.
 _DIGIT_SOUNDS = frozenset("one to for won ate tree free oh o nought".split()) | WEAK_ZEROS
 _WEAK = _DIGIT_SOUNDS | frozenset("are you see sea why be bee tea eye queue cue pea a".split()) | frozenset(
@@ -89,9 +91,13 @@ def _cues(doc: Document) -> list[tuple[int, int, str]]:
     only; "number" alone only outside or after another name ("prison number", "PNC number")."""
     named = [(m.start(), m.end(), label) for label, pattern in _CUES for m in pattern.finditer(doc.text)
              if m.group().isupper() or len(m.group()) > 3 or label not in ("NINO", "CRO_NUMBER")]
-    return sorted((start, doc.locate(start)[0], label) for start, end, label in named
+    cues = sorted((start, doc.locate(start)[0], label) for start, end, label in named
                   if not any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in named)
                   and not (label == "NUMBER" and any(0 <= start - b <= 2 for _, b, _ in named)))  # "PNC number"
+    # "address" is the postcode's cue, unless an email was named just before ("Can you email me? What's the address?")
+    return sorted([(start, line, "POSTCODE") for start, line, label in cues if label == "ADDRESS"
+                   and not any(other == "EMAIL" and 0 <= line - at <= 1 and s < start for s, at, other in cues)]
+                  + [cue for cue in cues if cue[2] != "ADDRESS"])
 
 
 def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
@@ -109,10 +115,16 @@ def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
         if not label or email and label != "EMAIL" or any(lo < end and start < hi for lo, hi in said):
             continue
         # An email's words are one piece, a name the tagger found in them included ("kezza dot holt").
-        for lo, hi in [(start, end)] if email else _outside(text, start, end, found):
+        for lo, hi in [(start, end)] if email else _outside(text, start, end, _not_spelling_words(text, start, end, found)):
             if not overlaps(lo, hi, [s for s in spans if s.label != label]):  # the same label's merge later
                 spans.append(Span(lo, hi, label, "read out"))
     return spans
+
+
+def _not_spelling_words(text: str, start: int, end: int, found: list[Span]) -> list[Span]:
+    """``found`` without the names that spell a letter in [start, end) ("P for Peter": a letter, not a person)."""
+    spelling = [m.span(1) for m in _SPELLING_WORD.finditer(text, start, end)]
+    return [s for s in found if not (s.label in ("PERSON", "LOCATION") and (s.start, s.end) in spelling)]
 
 
 def _outside(text: str, start: int, end: int, found: list[Span]) -> list[tuple[int, int]]:
@@ -274,8 +286,9 @@ def _open_label(cues: list[tuple[int, int, str]], spans: list[Span], doc: Docume
         return None
     offset, where, label = before[-1]
     line = doc.locate(start)[0]
-    last_piece = max((doc.locate(s.start)[0] for s in spans if offset < s.start < start
-                      and s.label in (label, "NUMBER", "ID")), default=where)  # pieces the shapes found count
+    # pieces the shapes found count; a piece said over several utterances counts from its last
+    last_piece = max((doc.locate(s.end - 1)[0] for s in spans if offset < s.start < start
+                      and s.label in (label, "NUMBER", "ID")), default=where)
     return label if line - last_piece <= OPENS_FOR else None
 
 
