@@ -686,6 +686,13 @@ def test_an_email_address_asked_for_is_no_postcode(redactor):
     assert ("dot marsh", "EMAIL") in found, found
 
 
+def test_venues_named_in_a_lower_case_transcript(redactor):
+    found = labels_in(redactor, "she sees the nurse at kirkwood medical centre", "he's working near halsall retail park")
+    assert ("kirkwood medical centre", "LOCATION") in found and ("halsall retail park", "LOCATION") in found, found
+    kept = shown(redactor, "the local primary is fine", "i went to the big hospital")
+    assert "local primary" in kept and "big hospital" in kept, kept
+
+
 def test_a_provider_word_without_an_address_stays(redactor):
     shown_text = shown(redactor, "She's at outlook training all week.", "I lost a third teeth of mine.")
     assert "at outlook training" in shown_text and "third teeth" in shown_text, shown_text

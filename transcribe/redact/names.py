@@ -77,6 +77,11 @@ _VENUE_AFTER = re.compile(rf"\s+(?:{_VENUE_HEADS})\b")
 # The recogniser often writes the kind of place in lower case after the name: "the Brew Stop cafe".
 _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church|chapel|mosque|pub|club|bar|shop|"
                                r"garage|pharmacy|salon|barbers|takeaway|restaurant|hostel|surgery)\b")
+# A transcript in lower case names venues in lower case too ("jo the gp at layton medical centre", "near thornbury
+# retail park"): the kind of place after a word that is not a common one (see find_people_and_places).
+_LOWER_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
+                          r"business\s+park|industrial\s+estate|trading\s+estate|community\s+centre|"
+                          r"leisure\s+centre|primary|academy|lodge|hostel|surgery|hospital|arms|inn)\b")
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -459,6 +464,10 @@ def find_people_and_places(text: str) -> list[Span]:
         starts_sentence = not before or before[-1] in ".?!\n"
         if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
                 and not (starts_sentence and is_common_word(first.lower())):
+            add(Span(m.start(), m.end(), "LOCATION", "venue"))
+    for m in _LOWER_VENUE.finditer(text):
+        name = m.group("name").split()[-1].rstrip("'’s").rstrip("'’")
+        if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):
         words = m.group().split()
