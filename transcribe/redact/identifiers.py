@@ -226,18 +226,19 @@ _MAIL_DOMAIN = re.compile(
     r"(?:\s+dot\s+[a-z]{2,4}\b){0,3}", re.I)
 _MAILBOX_JOINS = frozenset("dot underscore dash hyphen".split())
 _MAILBOX_TOKEN = re.compile(r"(?<![\w'’-])([a-z0-9]+(?:-[a-z0-9]+)*)([\s,]*)$", re.I)
-MAILBOX_WORDS = 6  # a mailbox name before "at" is read back over at most this many words
+MAILBOX_WORDS = 6  # a mailbox name before "at" is read back over at most this many words,
+MAILBOX_CHARS = 60  # each looked for in this many characters before it
 
 
 def _mailbox_start(text: str, at: int) -> int | None:
     """Where the mailbox name said just before ``at`` (an offset of "at") begins: letters, digits, number words,
     uncommon words and words joined by "dot" or "underscore", read back to the start of the sentence or a common
     word ("my email is k mensah 84 at ..."); None after a pronoun ("send it to him at gmail.com": no address)."""
-    before = _MAILBOX_TOKEN.search(text, 0, at)
+    before = _MAILBOX_TOKEN.search(text, max(0, at - MAILBOX_CHARS), at)
     if before and before.group(1).lower() in _NOT_A_MAILBOX:
         return None
     start, words, joined = at, 0, False
-    while words < MAILBOX_WORDS and (m := _MAILBOX_TOKEN.search(text, 0, start)):
+    while words < MAILBOX_WORDS and (m := _MAILBOX_TOKEN.search(text, max(0, start - MAILBOX_CHARS), start)):
         word, gap = m.group(1), m.group(2)
         lower = word.lower()
         if "," in gap and start != at and not joined and is_common_word(lower):
