@@ -141,7 +141,7 @@ _BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=
 
 
 # A teen ordinal heard as two words ("the third teeth of August", "seventh teeth", "ate teeth of may").
-_TEETH = re.compile(r"\b(?P<unit>thir(?:d)?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
+_TEETH = re.compile(r"\b(?P<unit>third?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
                     r"nin(?:e|th))[\s-]+teeth\b", re.I)
 # A year said digit by digit and written so ("2 0 0 6").
 _SPACED_YEAR = re.compile(r"\b(?:1\s9|2\s0)\s\d\s\d\b")

@@ -268,9 +268,7 @@ def find_emails(text: str) -> list[Span]:
     for m in _MAIL_DOMAIN.finditer(text):
         if (start := _mailbox_start(text, m.start())) is None:
             continue
-        found = Span(start, m.end(), "EMAIL", "spoken")
-        said = [s for s in spans if s.start < found.end and found.start < s.end]
-        spans = [s for s in spans if s not in said]
-        spans.append(dataclasses.replace(found, start=min([found.start, *(s.start for s in said)]),
-                                         end=max([found.end, *(s.end for s in said)])))
+        said = [s for s in spans if s.start < m.end() and start < s.end]  # merged into the one address
+        spans = [s for s in spans if s not in said] + [
+            Span(min([start, *(s.start for s in said)]), max([m.end(), *(s.end for s in said)]), "EMAIL", "spoken")]
     return spans

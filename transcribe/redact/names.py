@@ -79,7 +79,7 @@ _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church
                                r"garage|pharmacy|salon|barbers|takeaway|restaurant|hostel|surgery)\b")
 # A transcript in lower case names venues in lower case too ("jo the gp at layton medical centre", "near thornbury
 # retail park"): the kind of place after a word that is not a common one (see find_people_and_places).
-_LOWER_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
+_LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
                           r"business\s+park|industrial\s+estate|trading\s+estate|community\s+centre|"
                           r"leisure\s+centre|primary|academy|lodge|hostel|surgery|hospital|arms|inn)\b")
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
@@ -465,8 +465,8 @@ def find_people_and_places(text: str) -> list[Span]:
         if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
                 and not (starts_sentence and is_common_word(first.lower())):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
-    for m in _LOWER_VENUE.finditer(text):
-        name = m.group("name").split()[-1].rstrip("'’s").rstrip("'’")
+    for m in _LOWER_CASE_VENUE.finditer(text):
+        name = m.group("name").split()[-1].rstrip("'’s")
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):

@@ -61,8 +61,7 @@ _YEAR = re.compile(r"(?:19[3-9]|20[0-3])\d")  # "back in 2019": a year said alon
 _AMOUNT_AFTER = re.compile(r"(?:[\s-]+(?:and|to|or|" + "|".join(NUMBER_WORDS) + r")){0,3}\s*(?:pounds?|quid|pence|p\b|grand|"
                            r"mils?\b|ml\b|mg\b|milligrams?|(?:an?|per)\s+(?:hour|week|month|day|fortnight)|working\s+days|"
                            r"(?:years?|months?)\s+old)", re.I)
-_SPELLED = re.compile(r"[A-Za-z]\s+(?:for|as\s+in|like)\s+[A-Za-z]{3,}")
-_SPELLING_WORD = re.compile(r"\b[A-Za-z]\s+(?:for|as\s+in|like)\s+([A-Za-z]{3,})")
+_SPELLED = re.compile(r"\b[A-Za-z]\s+(?:for|as\s+in|like)\s+([A-Za-z]{3,})")  # group 1: the word spelling it
 # Sound-alikes of digits and letters, letters that are also words, and "one": code only beside a code word.
 _DIGIT_SOUNDS = frozenset("one to for won ate tree free oh o nought".split()) | WEAK_ZEROS
 _WEAK = _DIGIT_SOUNDS | frozenset("are you see sea why be bee tea eye queue cue pea a".split()) | frozenset(
@@ -123,7 +122,7 @@ def find_read_out(doc: Document, found: list[Span]) -> list[Span]:
 
 def _not_spelling_words(text: str, start: int, end: int, found: list[Span]) -> list[Span]:
     """``found`` without the names that spell a letter in [start, end) ("P for Peter": a letter, not a person)."""
-    spelling = [m.span(1) for m in _SPELLING_WORD.finditer(text, start, end)]
+    spelling = [m.span(1) for m in _SPELLED.finditer(text, start, end)]
     return [s for s in found if not (s.label in ("PERSON", "LOCATION") and (s.start, s.end) in spelling)]
 
 
