@@ -66,10 +66,12 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("eleventh", "eleventh.jsonl", "tuning"), ("twelfth", "twelfth.jsonl", "tuning"),
         ("fourteenth", "fourteenth.jsonl", "tuning"), ("fifteenth", "fifteenth.jsonl", "tuning"),
         ("eighteenth", "eighteenth.jsonl", "tuning"), ("twentieth", "twentieth.jsonl", "tuning"),
+        ("twentysecond", "twentysecond.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
         ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),
-        ("nineteenth", "nineteenth.jsonl", "held out")]
+        ("nineteenth", "nineteenth.jsonl", "held out"),
+        ("twentyfirst", "twentyfirst.jsonl", "held out")]
 
 
 def _score(scorer: Path, gold: Path, predictions: Path) -> dict:
@@ -81,7 +83,7 @@ def _score(scorer: Path, gold: Path, predictions: Path) -> dict:
 
 def _row(name: str, who: str, r: dict) -> str:
     leaking = sorted(label for label, p in r["per_label"].items() if label in STRUCTURED and p["leak_rate"] > 0)
-    return (f"{name:10s} {who:9s} {r['redaction']['f2']:6.3f} {r['strict']['f2']:7.3f} {r['leak_rate']:6.3f} "
+    return (f"{name:12s} {who:9s} {r['redaction']['f2']:6.3f} {r['strict']['f2']:7.3f} {r['leak_rate']:6.3f} "
             f"{r['over_redaction']:6.3f}  {', '.join(leaking) or 'none'}")
 
 
@@ -92,13 +94,13 @@ def main() -> int:
     scorer = HERE / "score.py"  # a copy of ../shared/eval/pii/score.py
     redactor = Redactor()
     redactor.warm_up()
-    print(f"{'set':10s} {'who':9s} {'F2':>6s} {'strict':>7s} {'leak':>6s} {'over':>6s}  structured labels leaking")
+    print(f"{'set':12s} {'who':9s} {'F2':>6s} {'strict':>7s} {'leak':>6s} {'over':>6s}  structured labels leaking")
     speed_set = None
     with tempfile.TemporaryDirectory() as tmp:
         for name, file, role in SETS:
             gold = (pii if name == "dev" else HERE) / file
             if not gold.is_file():
-                print(f"{name:10s} (not found at {gold}: skipped)")
+                print(f"{name:12s} (not found at {gold}: skipped)")
                 continue
             speed_set = speed_set or gold
             ours, baseline = Path(tmp) / f"{name}.ours.jsonl", Path(tmp) / f"{name}.presidio.jsonl"
