@@ -693,6 +693,41 @@ def test_venues_named_in_a_lower_case_transcript(redactor):
     assert "local primary" in kept and "big hospital" in kept, kept
 
 
+
+# Seventeenth round (twentysecond set as the tuning set): districts, streets and house numbers in a lower-case
+# transcript, a pub named by its sign, dates of birth with a month's "-er" lost, a year said digit by digit, a
+# birthday said with the age it brings, the next person asked for without a question mark, one character of an
+# identifier put right by its place, and a code going on after a pause or "then it goes".
+@pytest.mark.parametrize("texts,label,value", [
+    (["are you still up in gipsyville", "yeah with my cousin"], "LOCATION", "gipsyville"),
+    (["she moved over to lowfields last year"], "LOCATION", "lowfields"),
+    (["i'm stopping at my aunt's on tolliver road for now"], "ADDRESS", "tolliver road"),
+    (["what's the new address", "thirty six pellham grove"], "ADDRESS", "thirty six pellham grove"),
+    (["How is the new job going at the Ship?"], "LOCATION", "Ship"),
+    (["What's her date of birth?", "the ninth of octoba, eighty eight."], "DATE_OF_BIRTH", "the ninth of octoba"),
+    (["Date of birth first.", "Twelfth of March.", "And the year?", "one nine eight seven."], "DATE_OF_BIRTH",
+     "one nine eight seven"),
+    (["Jayden's the fourth of June, he'll be seven."], "DATE_OF_BIRTH", "the fourth of June"),
+    (["Your partner's date of birth?", "Third of July, ninety-one.", "And the eldest's for the form.",
+      "Sixth of August."], "DATE_OF_BIRTH", "Sixth of August"),
+    (["I've got the reg down as LK19 WRT.", "No, it's an F at the end, not a T."], "VEHICLE_REG", "F"),
+    (["Mobile's 07700 900512?", "No, the last digit's a three."], "PHONE", "three"),
+    (["Prison number was A 7 7 2 0.", "Then it goes envy."], "PRISON_NUMBER", "envy"),
+])
+def test_lower_case_places_birthdays_and_corrected_characters(redactor, texts, label, value):
+    found = labels_in(redactor, *texts)
+    assert any(value in v and lab == label for v, lab in found), found
+
+
+def test_lower_case_places_and_pieces_that_stay(redactor):
+    kept = shown(redactor, "i was in rehab for a bit then in recovery", "it's the one near the park",
+                 "we are two really close mates", "The court date is the 4th of May, you'll be two weeks into it.",
+                 "The one at the end of the road is mine.", "It's quiet now... easy.",
+                 "He drinks at the Crown Court canteen.")
+    for words in ("in rehab", "in recovery", "one near the park", "two really close", "4th of May",
+                  "one at the end", "easy", "Crown Court"):
+        assert words in kept, kept
+
 def test_a_provider_word_without_an_address_stays(redactor):
     shown_text = shown(redactor, "She's at outlook training all week.", "I lost a third teeth of mine.")
     assert "at outlook training" in shown_text and "third teeth" in shown_text, shown_text

@@ -66,6 +66,13 @@ _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthda
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
 _PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|d\.?o\.?b'?s)\b", re.I)
 _CONTEXT_WINDOW = 120
+# A birthday said with the age it brings ("Mason's the second of December, he'll be twelve", "the 4th of May,
+# when she turns forty").
+_AGE_THEN = re.compile(r"[\s,;-]+(?:so\s+|and\s+|when\s+)?(?:he|she|they|you|i|we)(?:'ll|\s+will)?\s+(?:be|turns?)\s+"
+                       r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                       r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty)\b"
+                       r"(?![\s-]+(?:weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|[ap]\.?m\b|percent|quid|"
+                       r"pounds?|times?|years?(?!\s+old)))", re.I)
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
 # A year said in two words at the end, thirty to ninety-nine: the previous century ("..., ninety-four").
@@ -120,14 +127,16 @@ _MONTH_KEYS = {m: _sound_key(m) for m in MONTHS}
 
 def _month_sounding(words: str) -> tuple[str, str] | None:
     """(the words, the month as "aug") for the longest start of one to three words that sounds like a month
-    and is not one: the same consonants ("a gust"), or one more at the end ("Jew line", "marks"); or None."""
+    and is not one: the same consonants ("a gust"), one more at the end ("Jew line", "marks"), or a long
+    month's "-er" said without its r ("septemba", "novemba"); or None."""
     parts = words.split()
     if not parts or _MONTH_WORD.fullmatch(parts[0]):  # "June two thousand": no month bent
         return None
     for n in range(len(parts), 0, -1):
         key = _sound_key("".join(parts[:n]))
         month = next((m for m, k in _MONTH_KEYS.items() if len(key) >= 2 and len(k) >= 2
-                      and (key == k or (len(key) == len(k) + 1 and key.startswith(k)))), None)
+                      and (key == k or (len(key) == len(k) + 1 and key.startswith(k))
+                           or (len(k) >= 4 and k.endswith("r") and key == k[:-1]))), None)
         if month and " ".join(parts[:n]).lower() != month:
             return " ".join(parts[:n]), month[:3]
     return None
@@ -140,11 +149,16 @@ _BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=
                            r"(?<=\bof\s)(?:the\s+)?(?P<after>[a-z]+)\b", re.I)
 
 
+_OF_MONTH = re.compile(rf"\s+of\s+{MONTH_OR_ABBREVIATION_PATTERN}\b", re.I)
 # A teen ordinal heard as two words ("the third teeth of August", "seventh teeth", "ate teeth of may").
 _TEETH = re.compile(r"\b(?P<unit>third?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
                     r"nin(?:e|th))[\s-]+teeth\b", re.I)
 # A year said digit by digit and written so ("2 0 0 6").
 _SPACED_YEAR = re.compile(r"\b(?:1\s9|2\s0)\s\d\s\d\b")
+# ... or said so ("one nine nine six", "two oh one one"), not inside a longer run of digits.
+_DIGIT_WORD = r"(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine)"
+_SAID_DIGIT_YEAR = re.compile(rf"(?<![\w'’])(?<![\d,-]\s)(?:one[\s,-]+nine|two[\s,-]+(?:oh|o|zero|nought))"
+                              rf"[\s,-]+{_DIGIT_WORD}[\s,-]+{_DIGIT_WORD}\b(?![\s,-]+(?:{_DIGIT_WORD}|\d)\b)", re.I)
 _TEEN_UNITS = ("thir", "four", "fif", "six", "seven", "ei", "nin")
 
 
@@ -154,9 +168,13 @@ def _bent_ordinal(m: re.Match) -> tuple[int, str, str] | None:
     word = m.group(group).lower()
     if m.group("tens") and word in ORDINAL_WORDS[:9]:
         return m.start(), m.group(), f"2{ORDINAL_WORDS.index(word) + 1}th"
-    if word in ORDINAL_WORDS or is_common_word(word) or len(word) < 3:
+    if word in ORDINAL_WORDS or len(word) < 3:
         return None
     key = consonant_skeleton(word)
+    if is_common_word(word):  # a word that sounds the same, before a month: "the forth of April"
+        month_after = group == "word" and _OF_MONTH.match(m.string, m.end(group))
+        return (m.start(group), m.group(group), f"{ORDINAL_WORDS.index(_ORDINAL_KEYS[key]) + 1}th") \
+            if month_after and key in _ORDINAL_KEYS else None
     # the ordinal's consonants, or all but one of four or more ("twelth")
     meant = _ORDINAL_KEYS.get(key) or next((w for k, w in _ORDINAL_KEYS.items() if len(k) >= 4 and len(key) == len(k) - 1
                                             and any(k[:i] + k[i + 1:] == key for i in range(len(k)))), None)
@@ -178,6 +196,9 @@ def _as_dates(text: str) -> tuple[str, list[tuple[int, int]]]:
         rewrite(m.start(), m.group(), next(v for k, v in _NAMED_DAYS.items() if re.fullmatch(k, m.group(), re.I)))
     for m in _SPACED_YEAR.finditer(text):
         rewrite(m.start(), m.group(), re.sub(r"\s", "", m.group()))
+    for m in _SAID_DIGIT_YEAR.finditer(text):
+        if not re.search(rf"\b{_DIGIT_WORD}[\s,-]+$", text[max(0, m.start() - 8):m.start()], re.I):
+            rewrite(m.start(), m.group(), "".join(DIGIT_WORDS[w.lower()] for w in re.findall(r"[a-z]+", m.group(), re.I)))
     for m in _TEETH.finditer(text):
         unit = "ei" if m.group("unit").lower() == "ate" else m.group("unit").lower()
         rewrite(m.start(), m.group(), f"{13 + next(i for i, u in enumerate(_TEEN_UNITS) if unit.startswith(u))}th")
@@ -422,10 +443,12 @@ ANSWER_REACH = 2  # utterances after a question asking for a date of birth in wh
 
 
 # A short question going on with a list of dates of birth to the next person ("Your partner?", "And the
-# children?", "And her dad?"; not "And the next appointment?").
-_NEXT_IN_LIST = re.compile(r"\n(?=[^\n?]{0,30}\?[^\S\n]*\n)[^\n?]*\b(?:partner|wife|husband|girlfriend|boyfriend|"
+# children?", "And her dad?", "And yours for the form."; not "And the next appointment?").
+_NEXT_IN_LIST = re.compile(r"\n(?:(?=[^\n?]{0,30}\?[^\S\n]*\n)|(?=(?i:and|now|then)\b[^\n?.]{0,30}\.[^\S\n]*\n))"
+                           r"[^\n?]*\b(?:partner|wife|husband|girlfriend|boyfriend|"
                            r"fianc[ée]e?|mum|mam|mother|dad|father|son|daughter|kids|children|child|baby|brother|"
-                           r"sister|nan|gran|grandad|step\w*|his|hers|her|him|yours|theirs|the\s+other\s+one)\b[^\n?]*\?",
+                           r"sister|nan|gran|grandad|step\w*|eldest|youngest|oldest|his|hers|her|him|yours|theirs|the\s+other\s+one)\b"
+                           r"[^\n?]*[?.]",
                            re.I)
 
 
@@ -502,7 +525,7 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
             birth = birth and not _CODE_GOES_ON.match(text, m.end())
         else:
             birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list or asked
-                         or (has_year and _birth_year_like(value, today)))
+                         or (has_year and _birth_year_like(value, today)) or _AGE_THEN.match(text, m.end()))
         if birth:
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH",
                               "date+context" if context or in_list or asked else "date+year"))

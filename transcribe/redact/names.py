@@ -47,6 +47,10 @@ _ADDRESS = re.compile(
     # Welsh: the street word first, in any case ("9 Heol y Nant", "31 heol gwyrdd", "4 Ffordd yr Afon")
     rf"|\b\d{{1,4}}[a-z]?,?\s+(?i:heol|ffordd|stryd|l[oô]n|rhodfa|cilgant|teras)\s+(?:(?i:y|yr)\s+)?(?:{_CAP}|[a-z]{{3,}})\b)",
 )
+# A house number said in words before a street in lower case ("twenty two cranbourne grove", "flat three, forty one
+# mill street"): taken where a word of the name is rare or the talk is of where someone lives.
+_SPOKEN_NUMBER_ADDRESS = re.compile(rf"\b(?i:{_NUMBER_WORDS})(?:\s+[a-z]\b)?,?\s+(?P<name>(?:[a-z][a-z'’]+\s+){{1,3}})"
+                                    rf"(?i:{_STREET})\b")
 # An address whose street type the recogniser bent ("5 Chantry clothes", "17 Saltaire Rhodes", "number 7
 # Whitley something"): a house number and a capitalised name after it, where talk is about where someone lives.
 _LOOSE_ADDRESS = re.compile(
@@ -56,6 +60,8 @@ _LOOSE_ADDRESS = re.compile(
 _ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
                            r"number|i'?m at|still at|round at|new place)\b", re.I)
 _NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
+_NOT_SPOKEN_STREET_BODY = _NOT_STREET_BODY | frozenset("the near by from up down over round past next this that your our "
+                                                       "their more less big little".split())
 _NOT_A_STREET_WORD = frozenset("""then now since with from till until because and but when where today tonight
 yesterday tomorrow there here again please though thanks cheers mate love""".split())
 _VENUE_HEADS = (r"Surgery|Medical Centre|Health Centre|Medical Practice|Practice|Hostel|House|Lodge|Court|Hall|"
@@ -81,13 +87,21 @@ _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church
 # retail park"): the kind of place after a word that is not a common one (see find_people_and_places).
 _LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
                           r"business\s+park|industrial\s+estate|trading\s+estate|community\s+centre|"
-                          r"leisure\s+centre|primary|academy|lodge|hostel|surgery|hospital|arms|inn)\b")
+                          r"leisure\s+centre|primary|academy|college|school|lodge|hostel|surgery|hospital|arms|inn)\b")
+# ... and streets: a rare word before a kind of street ("outside my nan's on altofts road").
+_LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|street|lane|avenue|close|drive|crescent|grove|"
+                                r"terrace|gardens|mews|parade)\b")
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
 _PRISON_LOWER = re.compile(r"\b(?:hmp|hmyoi|hm\s+prison)\s+(?P<name>[a-z]{3,})\b")  # "he's in hmp wealstun"
 _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Lion|Horse|Bell|Crown|"
                   r"Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feathers|Wheatsheaf)\b")
+# A pub named by its sign alone, capitalised after a place word ("the job at the Ship", "near the Crown on ..."; not
+# "at the Crown Court").
+_PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+(?P<pub>Ship|Swan|Plough|"
+                       r"Anchor|Bell|Lion|Feathers|Wheatsheaf|Greyhound|Fox|George|Crown|Star|Globe|Mitre|Woolpack)\b"
+                       r"(?!\s+[A-Z])")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
 _X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + _CAP + r")\b")
 _NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing
@@ -148,7 +162,7 @@ _SPELLING_OF = re.compile(r"\b(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'�
 _SPELL_AFTER = re.compile(r"[\s,.]*(?:that's\s+how\s+you\s+spell|like\s+it\s+sounds|with\s+(?:a|an|two)\s+[A-Za-z]\b)",
                           re.I)
 # A flat number on its own ("It's flat 3...") is already part of an address.
-_FLAT = re.compile(r"\b(?i:flat|apartment)\s+(?:number\s+)?\d{1,4}[a-z]?\b")
+_FLAT = re.compile(rf"(?<!\b[Aa] )(?<!\b[Tt]he )\b(?i:flat|apartment)\s+(?:number\s+)?(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS}))\b")
 # Below this word frequency a capitalised word is a proper noun whatever its place in the sentence
 # ("Gaz", "Weetabix", "Anawim"; "Hope" and "Will" are far above it).
 RARE_ZIPF = 3.0
@@ -163,6 +177,13 @@ _LOWERCASE_NAME_ZIPF = 4.0
 # "halifax"; not "march", "hope", "reading", "hull").
 _LOWERCASE_PLACE_ZIPF = 3.7
 _LOWERCASE_RARE_NAME_ZIPF = 3.0
+# A district no gazetteer lists, in lower case after "in", "at", "from"...: a word no English word list knows
+# ("still in hillfields"), or a rare one with a place name's ending ("in anfield", "up in seacroft").
+_UNKNOWN_WORD_ZIPF, _RARE_TOPONYM_ZIPF = 1.5, 3.5
+_TOPONYM_END = re.compile(r"(?:fields?|ton|ley|by|ham|ford|bury|borough|brough|worth|wich|wick|stead|mouth|thorpe|"
+                          r"croft|dale|hurst|combe|cester|chester|minster|bridge|pool|den|don|shaw|stone|wood)$")
+_IN_PLACE = re.compile(r"\b(?:in|at|from|near|round|around|outside|over\s+in|up\s+in|down\s+in|out\s+in|"
+                       r"moved\s+to|moving\s+(?:me\s+|us\s+)?to|up\s+to|down\s+to|over\s+to|lives?\s+in)\s+$", re.I)
 
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|round|around|into|outside|towards|over\s+in|up\s+in|"
                                 r"down\s+in|the)\s+$", re.I)
@@ -377,6 +398,11 @@ def find_people_and_places(text: str) -> list[Span]:
                 and _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx):
             add(Span(token.idx, token.idx + len(word), "LOCATION", "place+preposition"))  # "getting to skipton"
             continue
+        if word.islower() and len(word) >= 5 and lower not in names and token.pos_ in ("PROPN", "NOUN", "ADJ", "X") \
+                and _IN_PLACE.search(text, max(0, token.idx - 16), token.idx) and (
+                    zipf(word) < _UNKNOWN_WORD_ZIPF or _TOPONYM_END.search(lower) and zipf(word) < _RARE_TOPONYM_ZIPF):
+            add(Span(token.idx, token.idx + len(word), "LOCATION", "place+preposition"))  # "still in seacroft"
+            continue
         if lower in towns and _trusted_capitalised(text, token.idx, word) and (
                 _PLACE_PREPOSITION.search(text, max(0, token.idx - 12), token.idx) or lower not in names):
             add(Span(token.idx, token.idx + len(word), "LOCATION",
@@ -438,6 +464,7 @@ def find_people_and_places(text: str) -> list[Span]:
             while words and (words[-1].lower() in _NOT_PLACE_WORDS or words[-1].lower() in MONTHS):
                 words.pop()
             if not words or words[0].lower() in _NOT_PLACE_WORDS or words[0].lower() in MONTHS \
+                    or len(words) == 1 and words[0].lower() in _GENERIC \
                     or _is_decoy(" ".join(words)) or _is_decoy(words[0]) \
                     or (len(words) == 1 and is_common_word(words[0])):
                 continue
@@ -465,6 +492,16 @@ def find_people_and_places(text: str) -> list[Span]:
         if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
                 and not (starts_sentence and is_common_word(first.lower())):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
+    for m in _SPOKEN_NUMBER_ADDRESS.finditer(text):
+        name = m.group("name").split()
+        if not set(name) & _NOT_SPOKEN_STREET_BODY and not _is_decoy(m.group()) and not any(w in MONTHS for w in name) and (
+                any(zipf(w) < 4.0 for w in name) or _ADDRESS_TALK.search(text, max(0, m.start() - 150), m.start())):
+            add(Span(m.start(), m.end(), "ADDRESS", "address"))
+    for m in _PUB_SIGN.finditer(text):
+        add(Span(m.start("pub"), m.end("pub"), "LOCATION", "venue"))
+    for m in _LOWER_CASE_STREET.finditer(text):
+        if zipf(m.group("name")) < RARE_ZIPF and m.group("name") not in MONTHS and not _is_decoy(m.group()):
+            add(Span(m.start(), m.end(), "ADDRESS", "address"))
     for m in _LOWER_CASE_VENUE.finditer(text):
         name = m.group("name").split()[-1].rstrip("'’s")
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):

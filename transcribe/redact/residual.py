@@ -25,7 +25,7 @@ from .dates import DATE
 from .identifiers import whole_format
 from .lexicons import FILLERS, PUBLIC_NUMBERS
 from .spans import STRUCTURED, Document, Span, overlaps
-from .spoken import NATO, CodeRun, code_runs, read_letters
+from .spoken import LETTER_PAIRS, NATO, CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
 MIN_ID_DIGITS = 4  # with letters among them
@@ -361,16 +361,28 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
     letter_pieces += [(m.start(), m.end(), "".join(w[0].upper() for w in re.findall(r"[A-Za-z-]+", m.group())), True)
                       for m in _PHONETIC_PIECE.finditer(text)]  # "November Romeo... hang on"
     for line, utterance in enumerate(doc.texts):
-        # The utterance, or a sentence opening it ("Letter?" "Tango. And the PNC's...").
-        for sentence in {utterance, re.split(r"(?<=[.!?])\s", utterance, maxsplit=1)[0]}:
+        # The utterance, or a sentence opening it ("Letter?" "Tango. And the PNC's..."); or what goes on with a
+        # code after a pause or "then it goes" ("prison number A five five one oh... it's loading... katie.").
+        sentences = {(utterance, False), (re.split(r"(?<=[.!?])\s", utterance, maxsplit=1)[0], False)}
+        pieces = re.split(r"(?:\.\.\.|…)\s*", utterance)
+        if any(doc.starts[line] <= s.start < doc.starts[line] + len(pieces[0]) for s in found):
+            sentences |= {(piece, True) for piece in pieces[1:]}
+        sentences |= {(m.group("rest"), True) for m in _GOES_ON_WITH.finditer(utterance)}
+        for sentence, goes_on in sentences:
             said = sentence.strip(" .,!?…-")
             letters = read_letters(said) if len(said) < 20 else ""
+            if goes_on and not letters:
+                letters = LETTER_PAIRS.get(said.lower(), "")  # "Then it goes tidy."
             if 1 <= len(letters) <= 3:
                 start = doc.starts[line] + utterance.index(said)
-                # Letters said one by one, or the answer to "Letter?" ("Tango."): beside an identifier, its own.
-                one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or (
+                # Letters said one by one, or the answer to "Letter?" ("Tango."), or going on with a code:
+                # beside an identifier, its own.
+                one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or goes_on or (
                     line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None)
                 letter_pieces.append((start, start + len(said), letters, one_by_one))
+    # One character put right by its place ("No, five at the end, not six", "the last letter's a D").
+    letter_pieces += [(*m.span(g), m.group(g), True) for m in _PLACED_PIECE.finditer(text)
+                      for g in ("piece" if m.group("piece") else "last",)]
     for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
@@ -378,13 +390,20 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
             # at the front" "Oh yeah, P H").
             if abs(where - line) <= FRAGMENT_WINDOW and letters in compact or (
                     one_by_one and abs(where - line) <= NEXT_TO):
-                if not overlaps(start, end, found):
+                if not overlaps(start, end, found) and not overlaps(start, end, spans):
                     spans.append(Span(start, end, label, "fragment"))
                 break
     return spans
 
 
 _DECIMAL = re.compile(r"\d\.\d")
+_GOES_ON_WITH = re.compile(r"(?:^|[.!?]\s+)(?:and\s+)?then(?:\s+it\s+(?:goes|ends(?:\s+in|\s+with)?|'s))?[,\s]+"
+                           r"(?P<rest>[^.!?]+)", re.I)
+_ONE_CHARACTER = r"(?:[A-Z]|\d|zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|" + "|".join(NATO) + ")"
+_PLACED_PIECE = re.compile(
+    rf"(?<![\w'’])(?:an?\s+)?(?P<piece>{_ONE_CHARACTER})[,\s]+(?:at|on)\s+the\s+(?:end|start|front|beginning)\b"
+    rf"(?!\s+of\b)|\b(?:last|first)\s+(?:one|digit|letter|number|character)(?:'s|\s+is|\s+should\s+be|\s+was)\s+"
+    rf"(?:an?\s+)?(?P<last>{_ONE_CHARACTER})\b", re.I)
 _ASKS_LETTER = re.compile(r"\bletters?\b[^.!?]*\?", re.I)
 # A correction beside a piece of an identifier: the piece may be a wrong reading or the corrected one.
 _CORRECTION = re.compile(r"\b(?:no|nope|not|sorry|missed|wrong|meant|mean|should\s+be|just\s+the\s+one|only\s+one|"
