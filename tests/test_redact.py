@@ -719,6 +719,15 @@ def test_lower_case_places_birthdays_and_corrected_characters(redactor, texts, l
     assert any(value in v and lab == label for v, lab in found), found
 
 
+
+def test_an_echo_between_two_pieces_joins_them(redactor):
+    # the echo ("Eight?") repeats the end of the piece before it: the code goes on after it, and an answer after
+    # it is no part of a name the tagger runs across the line ("H J." "Lovely.")
+    texts = ["He's in Hull now, H U eight, eight", "Eight?", "H J.", "Lovely."]
+    found = labels_in(redactor, *texts)
+    assert ("H U eight, eight", "POSTCODE") in found and ("H J", "POSTCODE") in found, found
+    assert "Lovely." in shown(redactor, *texts)
+
 def test_lower_case_places_and_pieces_that_stay(redactor):
     kept = shown(redactor, "i was in rehab for a bit then in recovery", "it's the one near the park",
                  "we are two really close mates", "The court date is the 4th of May, you'll be two weeks into it.",

@@ -329,12 +329,13 @@ def find_people_and_places(text: str) -> list[Span]:
     spans: list[Span] = []
     add = spans.append
     doc = _nlp()(text)
-    for ent in doc.ents:
-        value = ent.text.strip()
+    # An entity is read utterance by utterance: spaCy can run one across a line break ("S W.\nRight").
+    for ent, piece in ((ent, piece) for ent in doc.ents for piece in re.finditer(r"\S(?:[^\n]*\S)?", ent.text)):
+        value = piece.group()
         if not value or _is_decoy(value) or not any(c.isalpha() for c in value):
             continue
         greeting = re.match(rf"{_GREETING}[,]?\s+", value, re.I)
-        start = ent.start_char
+        start = ent.start_char + piece.start()
         if greeting:
             value, start = value[greeting.end():], start + greeting.end()
             if not value:

@@ -235,14 +235,37 @@ def read_letters(text: str) -> str:
     return letters
 
 
+def _echo_end(text: str, tokens: list[Token], i: int, current: CodeRun) -> int | None:
+    """Where an utterance that only echoes, as a question, the end of the run before it ends ("Five?"), as a
+    token index; None when ``tokens[i]`` starts no such utterance."""
+    line_start = text.rfind("\n", 0, tokens[i].start) + 1
+    line_end = text.find("\n", tokens[i].start)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:tokens[i].start].strip() or not text[:line_end].rstrip().endswith("?") \
+            or text.count("\n", current.tokens[-1].end, line_start) != 1:
+        return None
+    chars, j = "", i
+    while j < len(tokens) and tokens[j].start < line_end:
+        read = _read(tokens, j)
+        if read is None:
+            return None
+        chars += read[0]
+        j += read[1]
+    return j if chars and current.chars.endswith(chars) and j < len(tokens) else None
+
+
 def code_runs(text: str, tokens: list[Token] | None = None, bridge: bool = False) -> list[CodeRun]:
     """Maximal stretches of code-like tokens separated only by spaces, punctuation or line breaks (``bridge``:
     or by utterances of interjections only, "... six eight..." "Yeah." "Kilo Romeo whiskey")."""
     tokens = tokens if tokens is not None else tokenize(text)
     runs: list[CodeRun] = []
     current: CodeRun | None = None
+    echoed = False
     i = 0
     while i < len(tokens):
+        if bridge and current is not None and (after := _echo_end(text, tokens, i, current)) is not None:
+            i, echoed = after, True  # "D N fourteen, five" "Five?" "S W": the echo is no part of it
+            continue
         read = _read(tokens, i)
         if read is None and current is not None and _THEN.match(text, tokens[i].start):
             i += 1  # "and then" between two pieces: the gap after the last piece spans it
@@ -257,7 +280,9 @@ def code_runs(text: str, tokens: list[Token] | None = None, bridge: bool = False
         group = tokens[i:i + used]
         merged = Token(group[0].start, group[-1].end, text[group[0].start:group[-1].end])
         gap = text[current.tokens[-1].end:merged.start] if current is not None else None
-        joined = gap is not None and (_GAP.fullmatch(gap) is not None or bridge and _BRIDGED_GAP.fullmatch(gap) is not None)
+        joined = gap is not None and (_GAP.fullmatch(gap) is not None or bridge and _BRIDGED_GAP.fullmatch(gap) is not None
+                                      or echoed and gap.count("\n") == 2)
+        echoed = False
         if not joined:
             current = CodeRun([], "", [])
             runs.append(current)
