@@ -330,7 +330,7 @@ def find_people_and_places(text: str) -> list[Span]:
     add = spans.append
     doc = _nlp()(text)
     # An entity is read utterance by utterance: spaCy can run one across a line break ("S W.\nRight").
-    for ent, piece in ((ent, piece) for ent in doc.ents for piece in re.finditer(r"\S(?:[^\n]*\S)?", ent.text)):
+    for ent, piece in ((e, p) for e in doc.ents for p in re.finditer(r"\S(?:[^\n]*\S)?", e.text)):
         value = piece.group()
         if not value or _is_decoy(value) or not any(c.isalpha() for c in value):
             continue
