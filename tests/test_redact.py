@@ -713,6 +713,10 @@ def test_venues_named_in_a_lower_case_transcript(redactor):
     (["I've got the reg down as LK19 WRT.", "No, it's an F at the end, not a T."], "VEHICLE_REG", "F"),
     (["Mobile's 07700 900512?", "No, the last digit's a three."], "PHONE", "three"),
     (["Prison number was A 7 7 2 0.", "Then it goes envy."], "PRISON_NUMBER", "envy"),
+    (["Do you know his date of birth?", "Not really. He was born in eighty-eight. October maybe."], "DATE_OF_BIRTH",
+     "October"),
+    (["The letter says your date of birth is the 4th of the 9th, 1990.", "Ninth of the fourth. They've swapped it."],
+     "DATE_OF_BIRTH", "Ninth of the fourth"),
 ])
 def test_lower_case_places_birthdays_and_corrected_characters(redactor, texts, label, value):
     found = labels_in(redactor, *texts)

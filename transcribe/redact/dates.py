@@ -323,9 +323,14 @@ _CLOCK = re.compile(r"\b(?:\d{1,2}[:.]\d\d|o'clock|half\s+past|quarter\s+(?:past
 _LONE_DAY = re.compile(rf"\b(?:the\s+)?{_ORDINAL}\b", re.I)
 
 
+_ANSWERED_DATE = re.compile(rf"(?:(?:yeah|yes|no|nah|sorry|it's|its)[,.]?\s+)?(?P<date>{DATE.pattern}|{_ORDINAL_PAIR.pattern})",
+                            re.I)
+
+
 def _corrections(text: str, births: list[Span]) -> list[Span]:
     """A date, or a day alone, put right after a date of birth: later in its utterance ("Octo 3rd 96, no hang
-    on, the 13th") or in the utterance straight after it ("No, twenty-fifth."), with no clock time there."""
+    on, the 13th") or in the utterance straight after it ("No, twenty-fifth.", or a date that opens it), with no
+    clock time there."""
     found: list[Span] = []
     for birth in births:
         line_end = text.find("\n", birth.end)
@@ -335,7 +340,14 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
         for start, end in ((birth.end, line_end), (line_end, reply_end)):
             said = text[start:end]
             fixed = _CORRECTS.search(said)
-            if not fixed or _CLOCK.search(said):
+            if _CLOCK.search(said):
+                continue
+            if not fixed:
+                # a date answered straight back ("I've got her date of birth as 5th of the 2nd." "Second of the fifth.")
+                answer = _ANSWERED_DATE.match(text, start + 1) \
+                    if start == line_end and not _says_a_date(text[birth.end:line_end]) else None
+                if answer and not overlaps(answer.start("date"), answer.end("date"), births + found):
+                    found.append(Span(answer.start("date"), answer.end("date"), "DATE_OF_BIRTH", "date+context"))
                 continue
             start = start + fixed.start() if start == birth.end else start  # after the correcting word
             for m in [*DATE.finditer(text, start, end), *_ORDINAL_PAIR.finditer(text, start, end),
@@ -398,12 +410,18 @@ _BORN_IN_YEAR = re.compile(
 
 
 def _born_in_years(text: str, births: list[Span]) -> list[Span]:
+    """Years of birth, and a month said just after one ("He was born in ninety-five. August I think.")."""
     found = []
     for m in _BORN_IN_YEAR.finditer(text):
         group = "year" if m.group("year") else "before"
         if not overlaps(m.start(group), m.end(group), births + found):
             found.append(Span(m.start(group), m.end(group), "DATE_OF_BIRTH", "date+context"))
+        if (month := _MONTH_AFTER.match(text, m.end(group))) and not overlaps(month.start(1), month.end(1), births + found):
+            found.append(Span(month.start(1), month.end(1), "DATE_OF_BIRTH", "date+context"))
     return found
+
+
+_MONTH_AFTER = re.compile(rf"[^\S\n]*[.,][^\S\n]*({MONTH_OR_ABBREVIATION_PATTERN})\b(?![^\S\n]+(?:the\s+)?\d)", re.I)
 
 
 # An age asked or said ("How old is she?", "She was seventy-two?"): the number after it is no year.
@@ -452,6 +470,10 @@ _NEXT_IN_LIST = re.compile(r"\n(?:(?=[^\n?]{0,30}\?[^\S\n]*\n)|(?=(?i:and|now|th
                            re.I)
 
 
+def _says_a_date(text: str) -> bool:
+    return any(p.search(text) for p in (DATE, _NUMERIC_DATE, _ORDINAL_PAIR, _MONTH_YEAR, _YEAR_DIGITS))
+
+
 def _asked_before(text: str, start: int, since: int, births: list[Span] = ()) -> bool:
     """Whether a date of birth was asked for ("Date of birth?", "Why do you need my sister's date of birth?")
     in the :data:`ANSWER_REACH` utterances before ``start``'s, after offset ``since``; or, just after one was
@@ -461,7 +483,9 @@ def _asked_before(text: str, start: int, since: int, births: list[Span] = ()) ->
         lo = text.rfind("\n", 0, lo) if lo > 0 else -1
     for m in _BIRTH_CONTEXT.finditer(text, max(lo + 1, since), start):
         line_end = text.find("\n", m.end())
-        if "?" in text[m.end():line_end if line_end >= 0 else len(text)] and "\n" in text[m.end():start]:
+        after = text[m.end():line_end if line_end >= 0 else len(text)]
+        # Asked with "?", or with "please" and no date ("Full name and date of birth for Lewis, please.")
+        if ("?" in after or "please" in after.lower() and not _says_a_date(after)) and "\n" in text[m.end():start]:
             return True
     question = _NEXT_IN_LIST.search(text, max(lo, 0), max(line_start, 0) + 1)
     # ... asked straight after a date of birth was given (in the utterance before the question)
