@@ -71,7 +71,8 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
         ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),
         ("nineteenth", "nineteenth.jsonl", "held out"),
-        ("twentyfirst", "twentyfirst.jsonl", "held out")]
+        ("twentyfirst", "twentyfirst.jsonl", "held out"),
+        ("twentythird", "twentythird.jsonl", "held out")]
 
 
 def _score(scorer: Path, gold: Path, predictions: Path) -> dict:
