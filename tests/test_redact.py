@@ -724,6 +724,24 @@ def test_lower_case_places_birthdays_and_corrected_characters(redactor, texts, l
 
 
 
+
+@pytest.mark.parametrize("texts,value", [
+    (["How's the house?", "Grand. Faith drives me to the meetings now."], "Faith"),  # an everyday word as the subject
+    (["Who's got the dog?", "Will's minding it till Friday."], "Will"),
+    (["it went ok. me cousin tezza drove me there"], "tezza"),  # lower case, after who they are
+    (["ask for bo the landlord, he'll let you in"], "bo"),
+])
+def test_names_found_by_where_they_stand(redactor, texts, value):
+    found = labels_in(redactor, *texts)
+    assert (value, "PERSON") in found, found
+
+
+def test_who_someone_is_and_everyday_subjects_stay(redactor):
+    kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
+                 "me mate was there too", "i went round me mate's house")
+    for words in ("Faith is what", "He says", "me mate was", "me mate's house"):
+        assert words in kept, kept
+
 def test_an_echo_between_two_pieces_joins_them(redactor):
     # the echo ("Eight?") repeats the end of the piece before it: the code goes on after it, and an answer after
     # it is no part of a name the tagger runs across the line ("H J." "Lovely.")

@@ -324,6 +324,35 @@ def _plural_of_word(lower: str) -> bool:
     return lower.endswith("s") and zipf(lower[:-1]) >= 1.0
 
 
+_AFTER_RELATION = re.compile(rf"\b{_RELATION}[,]?\s+$", re.I)
+_RELATION_WORD = re.compile(_RELATION, re.I)
+_ROLE_AFTER = re.compile(r"\s+the\s+(?:gp|doctor|nurse|landlord|landlady|manager|boss|gaffer|foreman|barber|"
+                         r"receptionist|chaplain|keyworker|key\s+worker|counsellor|warden|neighbour|teacher|"
+                         r"social\s+worker|support\s+worker|dealer|bouncer)\b", re.I)
+_NOT_AS_SUBJECT = frozenset(("is", "was", "has", "had", "does", "did"))
+
+
+def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
+    """A word the other rules left that names someone by where it stands: a rare word in lower case after a
+    relation ("me mate gaz helped", "his missus chantelle"), a given name in lower case before who they are ("jo
+    the gp", "mo the landlord"), or an everyday word that is a given name opening a sentence as the subject of a
+    verb ("Guy runs it", "Hope's been poorly", "Will's looking after his dog"; not "Hope is...", "Rich was...")."""
+    word, lower = token.text, token.text.lower()
+    if word.islower():
+        if _AFTER_RELATION.search(text, max(0, token.idx - 30), token.idx):
+            return token.pos_ in ("PROPN", "NOUN", "X", "INTJ") and (zipf(word) < RARE_ZIPF or lower in names
+                                                             and not is_common_word(word))
+        return lower in names and not is_common_word(word) and _ROLE_AFTER.match(text, token.idx + len(word)) is not None
+    if not (word[:1].isupper() and lower in names and is_common_word(word) and _at_sentence_start(text, token.idx)
+            and token.pos_ in ("PROPN", "NOUN", "ADJ", "VERB", "AUX") and lower not in MONTHS
+            and lower not in WEEKDAYS) or token.i + 1 >= len(doc):
+        return False
+    verb = doc[token.i + 1]
+    if verb.text in ("'s", "’s") and token.i + 2 < len(doc):
+        return doc[token.i + 2].tag_ in ("VBN", "VBG")
+    return verb.tag_ in ("VBZ", "VBD") and verb.text.lower() not in _NOT_AS_SUBJECT
+
+
 def find_people_and_places(text: str) -> list[Span]:
     """PERSON, LOCATION and ADDRESS spans in ``text`` (utterances separated by newlines)."""
     spans: list[Span] = []
@@ -413,7 +442,8 @@ def find_people_and_places(text: str) -> list[Span]:
                 zipf(word) < _LOWERCASE_RARE_NAME_ZIPF
                 or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF
                 or not is_common_word(word) and token.pos_ in ("PROPN", "NOUN", "X", "INTJ")
-                and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)):
+                and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)) \
+                and not _RELATION_WORD.fullmatch(lower):  # "me mate", "the missus": who, not a name
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
             end = token.idx + len(word)
@@ -423,6 +453,8 @@ def find_people_and_places(text: str) -> list[Span]:
                     and nxt.pos_ == "PROPN" and nxt.idx == end + 1:
                 end = nxt.idx + len(nxt.text)
             add(Span(token.idx, end, "PERSON", "lexicon"))
+        elif _names_someone(text, doc, token, names):
+            add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))
     # Two-word place names from the gazetteer ("Moss Side", "Wood Green").
     for m in re.finditer(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b", text):
         if m.group().lower() in towns:
