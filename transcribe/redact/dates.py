@@ -149,6 +149,7 @@ _BENT_ORDINAL = re.compile(r"\b(?P<tens>twenn(?:y|ie)[\s-]+)?(?P<word>[a-z]+)(?=
                            r"(?<=\bof\s)(?:the\s+)?(?P<after>[a-z]+)\b", re.I)
 
 
+# "of" and a month after a word ("the forth of April"): a word sounding like an ordinal is one there.
 _OF_MONTH = re.compile(rf"\s+of\s+{MONTH_OR_ABBREVIATION_PATTERN}\b", re.I)
 # A teen ordinal heard as two words ("the third teeth of August", "seventh teeth", "ate teeth of may").
 _TEETH = re.compile(r"\b(?P<unit>third?|four(?:th)?|fif(?:th)?|six(?:th)?|seven(?:th)?|eigh(?:t|th)?|ate|"
@@ -409,6 +410,10 @@ _BORN_IN_YEAR = re.compile(
     rf"(?:years?\s+of\s+birth|birth\s+years?)\b", re.I)
 
 
+# A month said on its own just after a year ("ninety-five. August I think"), not a date's ("1990, June 4").
+_MONTH_AFTER = re.compile(rf"[^\S\n]*[.,][^\S\n]*({MONTH_OR_ABBREVIATION_PATTERN})\b(?![^\S\n]+(?:the\s+)?\d)", re.I)
+
+
 def _born_in_years(text: str, births: list[Span]) -> list[Span]:
     """Years of birth, and a month said just after one ("He was born in ninety-five. August I think.")."""
     found = []
@@ -420,8 +425,6 @@ def _born_in_years(text: str, births: list[Span]) -> list[Span]:
             found.append(Span(month.start(1), month.end(1), "DATE_OF_BIRTH", "date+context"))
     return found
 
-
-_MONTH_AFTER = re.compile(rf"[^\S\n]*[.,][^\S\n]*({MONTH_OR_ABBREVIATION_PATTERN})\b(?![^\S\n]+(?:the\s+)?\d)", re.I)
 
 
 # An age asked or said ("How old is she?", "She was seventy-two?"): the number after it is no year.

@@ -381,8 +381,7 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
                     line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None)
                 letter_pieces.append((start, start + len(said), letters, one_by_one))
     # One character put right by its place ("No, five at the end, not six", "the last letter's a D").
-    letter_pieces += [(*m.span(g), m.group(g), True) for m in _PLACED_PIECE.finditer(text)
-                      for g in ("piece" if m.group("piece") else "last",)]
+    letter_pieces += [(*m.span(m.lastgroup), m.group(m.lastgroup), True) for m in _PLACED_PIECE.finditer(text)]
     for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
