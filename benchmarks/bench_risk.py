@@ -12,7 +12,8 @@ are then training figures, not a measurement).
 
 Then the dialogue windows in `benchmarks/data/risk/` (`transcribe risk-eval` format, separate writers:
 `windows_a.jsonl`, the development set the tiers' thresholds are set on; `windows_b.jsonl`, `windows_h.jsonl`,
-`windows_i.jsonl` (near misses two to one), `windows_j.jsonl` and `windows_k.jsonl`, held out;
+`windows_i.jsonl` (near misses two to one), `windows_j.jsonl`, `windows_k.jsonl`, `windows_p.jsonl` (near misses
+one to one) and `windows_q.jsonl` (self-harm hinted at), held out;
 `windows_o.jsonl`, near misses three to two, the development set the cue gating was chosen on; the windows of
 writers C to G and L to N are the classifier's training data, in `transcribe/data/risk_training`), each with the
 speakers as labelled and with every turn given to one speaker (a diarisation failure): recall per category in
