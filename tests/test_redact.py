@@ -712,6 +712,7 @@ def test_venues_named_in_a_lower_case_transcript(redactor):
       "Sixth of August."], "DATE_OF_BIRTH", "Sixth of August"),
     (["I've got the reg down as LK19 WRT.", "No, it's an F at the end, not a T."], "VEHICLE_REG", "F"),
     (["Mobile's 07700 900512?", "No, the last digit's a three."], "PHONE", "three"),
+    (["Is the postcode LS14 2QT?", "Fourteen, not forty. Yeah."], "POSTCODE", "Fourteen"),
     (["Prison number was A 7 7 2 0.", "Then it goes envy."], "PRISON_NUMBER", "envy"),
     (["Do you know his date of birth?", "Not really. He was born in eighty-eight. October maybe."], "DATE_OF_BIRTH",
      "October"),
@@ -754,9 +755,9 @@ def test_lower_case_places_and_pieces_that_stay(redactor):
     kept = shown(redactor, "i was in rehab for a bit then in recovery", "it's the one near the park",
                  "we are two really close mates", "The court date is the 4th of May, you'll be two weeks into it.",
                  "The one at the end of the road is mine.", "It's quiet now... easy.",
-                 "He drinks at the Crown Court canteen.")
+                 "He drinks at the Crown Court canteen.", "Mobile's 07700 900512.", "Give me ten, not twenty, minutes.")
     for words in ("in rehab", "in recovery", "one near the park", "two really close", "4th of May",
-                  "one at the end", "easy", "Crown Court"):
+                  "one at the end", "easy", "Crown Court", "ten, not twenty"):
         assert words in kept, kept
 
 def test_a_provider_word_without_an_address_stays(redactor):

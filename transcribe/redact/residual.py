@@ -25,7 +25,7 @@ from .dates import DATE
 from .identifiers import whole_format
 from .lexicons import FILLERS, PUBLIC_NUMBERS
 from .spans import STRUCTURED, Document, Span, overlaps
-from .spoken import LETTER_PAIRS, NATO, CodeRun, code_runs, read_letters
+from .spoken import LETTER_PAIRS, NATO, TEENS, TENS, CodeRun, code_runs, read_letters
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
 MIN_ID_DIGITS = 4  # with letters among them
@@ -380,8 +380,13 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
                 one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or goes_on or (
                     line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None)
                 letter_pieces.append((start, start + len(said), letters, one_by_one))
-    # One character put right by its place ("No, five at the end, not six", "the last letter's a D").
-    letter_pieces += [(*m.span(m.lastgroup), m.group(m.lastgroup), True) for m in _PLACED_PIECE.finditer(text)]
+    # One character put right by its place or against the wrong one ("No, five at the end, not six", "the last
+    # letter's a D", "Thirteen, not thirty.").
+    for m in _PLACED_PIECE.finditer(text):
+        said = m.group(m.lastgroup)
+        number = TEENS.get(said.lower()) or (TENS[said.lower()] + "0" if said.lower() in TENS else None)
+        # a number of two digits only where an identifier nearby holds it ("Thirteen, not thirty." by "SE13 6TB")
+        letter_pieces.append((*m.span(m.lastgroup), number or said, number is None))
     for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
@@ -398,11 +403,16 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
 _DECIMAL = re.compile(r"\d\.\d")
 _GOES_ON_WITH = re.compile(r"(?:^|[.!?]\s+)(?:and\s+)?then(?:\s+it\s+(?:goes|ends(?:\s+in|\s+with)?|'s))?[,\s]+"
                            r"(?P<rest>[^.!?]+)", re.I)
+_TEEN_OR_TENS = (r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+                 r"forty|fifty|sixty|seventy|eighty|ninety)")
 _ONE_CHARACTER = r"(?:[A-Z]|\d|zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|" + "|".join(NATO) + ")"
 _PLACED_PIECE = re.compile(
     rf"(?<![\w'’])(?:an?\s+)?(?P<piece>{_ONE_CHARACTER})[,\s]+(?:at|on)\s+the\s+(?:end|start|front|beginning)\b"
     rf"(?!\s+of\b)|\b(?:last|first)\s+(?:one|digit|letter|number|character)(?:'s|\s+is|\s+should\s+be|\s+was)\s+"
-    rf"(?:an?\s+)?(?P<last>{_ONE_CHARACTER})\b", re.I)
+    rf"(?:an?\s+)?(?P<last>{_ONE_CHARACTER})\b"
+    # ... or against the wrong reading ("Thirteen, not thirty.", "It's a B, not a D")
+    rf"|(?<![\w'’])(?:an?\s+)?(?P<not>{_ONE_CHARACTER}|{_TEEN_OR_TENS})[,\s]+not\s+(?:an?\s+)?(?:{_ONE_CHARACTER}|"
+    rf"{_TEEN_OR_TENS})\b", re.I)
 _ASKS_LETTER = re.compile(r"\bletters?\b[^.!?]*\?", re.I)
 # A correction beside a piece of an identifier: the piece may be a wrong reading or the corrected one.
 _CORRECTION = re.compile(r"\b(?:no|nope|not|sorry|missed|wrong|meant|mean|should\s+be|just\s+the\s+one|only\s+one|"
