@@ -712,7 +712,7 @@ def test_venues_named_in_a_lower_case_transcript(redactor):
       "Sixth of August."], "DATE_OF_BIRTH", "Sixth of August"),
     (["I've got the reg down as LK19 WRT.", "No, it's an F at the end, not a T."], "VEHICLE_REG", "F"),
     (["Mobile's 07700 900512?", "No, the last digit's a three."], "PHONE", "three"),
-    (["Is the postcode LS14 2QT?", "Fourteen, not forty. Yeah."], "POSTCODE", "Fourteen"),
+    (["NI number's B D twenty, four, oh, nine?", "It's a B, not a P.", "Right."], "NINO", "B"),
     (["Prison number was A 7 7 2 0.", "Then it goes envy."], "PRISON_NUMBER", "envy"),
     (["Do you know his date of birth?", "Not really. He was born in eighty-eight. October maybe."], "DATE_OF_BIRTH",
      "October"),
