@@ -95,13 +95,12 @@ _LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|stree
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
 _PRISON_LOWER = re.compile(r"\b(?:hmp|hmyoi|hm\s+prison)\s+(?P<name>[a-z]{3,})\b")  # "he's in hmp wealstun"
-_PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Lion|Horse|Bell|Crown|"
-                  r"Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feathers|Wheatsheaf)\b")
+_PUB_SIGNS = r"Lion|Bell|Crown|Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feathers|Wheatsheaf"
+_PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Horse|" + _PUB_SIGNS + r")\b")
 # A pub named by its sign alone, capitalised after a place word ("the job at the Ship", "near the Crown on ..."; not
 # "at the Crown Court").
-_PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+(?P<pub>Ship|Swan|Plough|"
-                       r"Anchor|Bell|Lion|Feathers|Wheatsheaf|Greyhound|Fox|George|Crown|Star|Globe|Mitre|Woolpack)\b"
-                       r"(?!\s+[A-Z])")
+_PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
+                       r"(?P<pub>" + _PUB_SIGNS + r"|Star|Globe|Mitre|Woolpack)\b(?!\s+[A-Z])")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
 _X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + _CAP + r")\b")
 _NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing

@@ -241,7 +241,7 @@ def _echo_end(text: str, tokens: list[Token], i: int, current: CodeRun) -> int |
     line_start = text.rfind("\n", 0, tokens[i].start) + 1
     line_end = text.find("\n", tokens[i].start)
     line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:tokens[i].start].strip() or not text[:line_end].rstrip().endswith("?") \
+    if text[line_start:tokens[i].start].strip() or not text[tokens[i].start:line_end].rstrip().endswith("?") \
             or text.count("\n", current.tokens[-1].end, line_start) != 1:
         return None
     chars, j = "", i
