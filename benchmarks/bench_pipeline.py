@@ -165,10 +165,11 @@ def _load_naive(model_root: Path, options: PipelineOptions):
     whisper = WhisperModel(str(resolve_model_dir(model_root, options.asr.model, "asr")), device=device,
                            compute_type=compute_type, local_files_only=True)
     diariser = Diariser(model_root, DiariseOptions(segmentation_step=0.1, device=options.diarise.device))
-    # pyannote's own defaults: one chunk at a time, the embedding network in PyTorch.
+    # pyannote's own defaults: one chunk at a time, both networks in PyTorch.
     diariser.pipeline.embedding_batch_size = 1
     diariser.pipeline.segmentation_batch_size = 1
     diariser.pipeline._embedding.model_.session = None
+    diariser.pipeline._segmentation.model.onnx_session = None
     return whisper, diariser
 
 

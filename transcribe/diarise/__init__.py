@@ -1,6 +1,7 @@
 """Speaker diarisation: who spoke when, and what each voice sounds like.
 
     diariser.py     pyannote.audio's SpeakerDiarization, offline, with segmentation-3.0 and CAM++
+    segmentation.py pyannote/segmentation-3.0, its network run in ONNX Runtime on the CPU
     campplus.py     the CAM++ speaker embedding wrapped as a pyannote model
     voiceprint.py   opt-in officer voice profiles matched against the speakers' voices (no model library)
 

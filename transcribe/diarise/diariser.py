@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import runtime  # noqa: F401  (offline switches and import order; before pyannote)
-from ..errors import DiarisationError, ModelError
+from ..errors import DiarisationError
 from ..models import resolve_model_dir
 from ..options import DiariseOptions, SpeakerHints
 from ..records import Audio, SpeakerTurn
@@ -140,20 +140,13 @@ class Diariser:
 
     def __init__(self, model_root: Path, options: DiariseOptions | None = None):
         self.options = options or DiariseOptions()
-        from pyannote.audio import Model
         _allow_missing_plda()
 
         from .campplus import CamPlusPlusEmbedding
+        from .segmentation import load_segmentation
 
-        segmentation_dir = resolve_model_dir(model_root, SEGMENTATION_MODEL, "segmentation")
-        embedding_dir = resolve_model_dir(model_root, EMBEDDING_MODEL, "embedding")
-        try:
-            segmentation = Model.from_pretrained(str(segmentation_dir / "pytorch_model.bin"))
-        except Exception as e:  # pyannote raises assorted errors for a bad checkpoint
-            raise ModelError(f"cannot load the segmentation model from {segmentation_dir}: {e}") from e
-        if segmentation is None:
-            raise ModelError(f"cannot load the segmentation model from {segmentation_dir}")
-        embedding = CamPlusPlusEmbedding(embedding_dir)
+        segmentation = load_segmentation(resolve_model_dir(model_root, SEGMENTATION_MODEL, "segmentation"))
+        embedding = CamPlusPlusEmbedding(resolve_model_dir(model_root, EMBEDDING_MODEL, "embedding"))
 
         step = self.options.segmentation_step
         self.pipeline = _speaker_diarization_class()(
