@@ -737,6 +737,22 @@ def test_names_found_by_where_they_stand(redactor, texts, value):
     assert (value, "PERSON") in found, found
 
 
+@pytest.mark.parametrize("texts,value", [
+    (["Come in Ravinder. Did you find us alright?"], "Ravinder"),  # "come in" greets like "morning"
+    (["Afternoon Leon, sit yourself down."], "Leon"),  # a given name that is also a car model, greeted
+    (["It was my cousin Astra who rang."], "Astra"),
+])
+def test_names_greeted_or_introduced_even_when_also_a_car(redactor, texts, value):
+    found = labels_in(redactor, *texts)
+    assert (value, "PERSON") in found, found
+
+
+def test_car_models_said_as_cars_stay(redactor):
+    kept = shown(redactor, "I've sold the Leon, the clutch had gone.", "Come in Tuesday if the bus is running.")
+    for words in ("sold the Leon", "Come in Tuesday"):
+        assert words in kept, kept
+
+
 def test_who_someone_is_and_everyday_subjects_stay(redactor):
     kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
                  "me mate was there too", "i went round me mate's house")

@@ -31,10 +31,13 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
 |am|pm|a.m.|p.m.|gmt|bst|uc|ete|oasys|delius|nomis|mr|mrs|ms|miss|mx|dr|tenner|fiver|quid|grand|ap|v5|v5c
 |diwali|eid|ramadan|hanukkah|vaisakhi|bupe|subbies|methy|monzo|barclays|lloyds bank|natwest|santander
-|golf|polo|fiesta|focus|astra|corsa|clio|micra|juke|qashqai|civic|yaris|corolla|punto|mondeo|transit|sprinter
-|berlingo|kuga|octavia|fabia|leon|ibiza|zafira|insignia|meriva|picanto|sportage|tucson|jazz|panda|aygo|c1|note
-|megane|scenic|passat|tiguan|touran|caddy|vivaro|range rover|evoque|discovery|freelander|defender|mini|smart
 """.replace("\n", "").split("|"))
+# Car models, said of the person's car: never names, unless something says a person is meant ("Morning Leon.").
+VEHICLE_MODELS = frozenset("""golf|polo|fiesta|focus|astra|corsa|clio|micra|juke|qashqai|civic|yaris|corolla|punto
+|mondeo|transit|sprinter|berlingo|kuga|octavia|fabia|leon|ibiza|zafira|insignia|meriva|picanto|sportage|tucson|jazz
+|panda|aygo|c1|note|megane|scenic|passat|tiguan|touran|caddy|vivaro|range rover|evoque|discovery|freelander|defender
+|mini|smart""".replace("\n", "").split("|"))
+DECOYS = DECOYS | VEHICLE_MODELS
 
 # What may stand between two pieces of one number: interjections, requests to repeat, asides about reading it.
 FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mmm hm mhm hmm huh uh um er erm ah sorry again say that

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..vocabulary import MONTHS, WEEKDAYS
-from .lexicons import DECOYS, first_names, is_common_word, places, zipf
+from .lexicons import DECOYS, VEHICLE_MODELS, first_names, is_common_word, places, zipf
 from .spans import Span
 from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
@@ -114,7 +114,8 @@ _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "cr
             "their", "local", "city", "town", "youth", "family", "approved", "bail", "high", "primary",
             "secondary", "new", "old", "big", "same", "other", "next", "last"}
 
-_GREETING = r"(?:morning|afternoon|evening|hello|hi|hiya|hey|thanks|thank\s+you|cheers|bye|goodbye|ta|alright|right|sorry|see\s+you|night|welcome)"
+_GREETING = (r"(?:morning|afternoon|evening|hello|hi|hiya|hey|thanks|thank\s+you|cheers|bye|goodbye|ta|alright|right|"
+             r"sorry|see\s+you|night|welcome|come\s+in)")
 _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|brother|sister|son|daughter|cousin|"
              r"nan|nanna|gran|grandad|uncle|aunt|auntie|mum|dad|mother|father|stepdad|stepmum|sponsor|"
              r"keyworker|key\s+worker|worker|support\s+worker|officer|solicitor|landlord|boss|manager|"
@@ -459,15 +460,18 @@ def find_people_and_places(text: str) -> list[Span]:
         if m.group().lower() in towns:
             add(Span(m.start(), m.end(), "LOCATION", "gazetteer"))
 
+    def decoy(word: str) -> bool:  # a car model that is also a given name is a name once a cue says so
+        return _is_decoy(word) and not (word.lower() in VEHICLE_MODELS and word.lower() in names)
+
     for cue in _CUES:
         for m in cue.finditer(text):
             name = m.group("name")
             start = m.start("name")
             words = name.split()
-            # Drop trailing words that are clearly not names ("this is Kacper speaking").
-            while words and (_is_decoy(words[-1]) or (words[-1][:1].islower() and is_common_word(words[-1]))):
+            # Drop trailing words that are clearly not names ("this is Kacper speaking"; not "Morning Leon").
+            while words and (decoy(words[-1]) or (words[-1][:1].islower() and is_common_word(words[-1]))):
                 words.pop()
-            if not words or _is_decoy(words[0]):
+            if not words or decoy(words[0]):
                 continue
             first = words[0]
             introduced = cue is _INTRODUCTION and first.lower() not in _FILLERS
