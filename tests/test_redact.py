@@ -753,6 +753,14 @@ def test_car_models_said_as_cars_stay(redactor):
         assert words in kept, kept
 
 
+def test_lower_case_pub_names_after_a_place_word(redactor):
+    found = labels_in(redactor, "we was drinking near the dog and partridge till late",
+                      "keep away from the swan and cygnet on match days")
+    assert ("dog and partridge", "LOCATION") in found and ("swan and cygnet", "LOCATION") in found, found
+    kept = shown(redactor, "she works in the fish and chips place now", "it's at the bread and butter stage")
+    assert "fish and chips" in kept and "bread and butter" in kept, kept
+
+
 def test_who_someone_is_and_everyday_subjects_stay(redactor):
     kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
                  "me mate was there too", "i went round me mate's house")

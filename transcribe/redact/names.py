@@ -101,6 +101,14 @@ _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel
 # "at the Crown Court").
 _PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
                        r"(?P<pub>" + _PUB_SIGNS + r"|Star|Globe|Mitre|Woolpack)\b(?!\s+[A-Z])")
+# A pub named "X and Y" in lower-case speech, after a place word ("outside the rose and crown", "away from the eagle
+# and child"): one of the two a word pub signs are made of (not "in the fish and chips", "at the bread and butter").
+_PUB_SIGN_WORDS = frozenset("""lion bell crown swan plough anchor ship george greyhound fox feathers wheatsheaf star
+globe mitre woolpack rose eagle child hounds horse horses coach dog duck bull boar stag hart hare hind lamb flag cock
+king queen garter castle harp compasses partridge pheasant falcon grapes sun moon bear bugle drum kettle
+chequers""".split())
+_LOWER_PUB = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
+                        r"(?P<x>[a-z]{3,})\s+(?:and|&)\s+(?P<y>[a-z]{3,})\b")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
 _X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + _CAP + r")\b")
 _NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing
@@ -533,6 +541,9 @@ def find_people_and_places(text: str) -> list[Span]:
         if not set(name) & _NOT_SPOKEN_STREET_BODY and not _is_decoy(m.group()) and not any(w in MONTHS for w in name) and (
                 any(zipf(w) < 4.0 for w in name) or _ADDRESS_TALK.search(text, max(0, m.start() - 150), m.start())):
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
+    for m in _LOWER_PUB.finditer(text):
+        if {m.group("x"), m.group("y")} & _PUB_SIGN_WORDS and not {m.group("x"), m.group("y")} & _NOT_VENUE_WORDS:
+            add(Span(m.start("x"), m.end(), "LOCATION", "venue"))
     for m in _PUB_SIGN.finditer(text):
         add(Span(m.start("pub"), m.end("pub"), "LOCATION", "venue"))
     for m in _LOWER_CASE_STREET.finditer(text):
