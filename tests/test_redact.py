@@ -761,6 +761,14 @@ def test_lower_case_pub_names_after_a_place_word(redactor):
     assert "fish and chips" in kept and "bread and butter" in kept, kept
 
 
+def test_a_dated_year_after_someone_s_age_is_their_birth(redactor):
+    found = labels_in(redactor, "Our Kian? He's seven now. Second of the ninth, twenty eighteen.")
+    assert ("Second of the ninth, twenty eighteen", "DATE_OF_BIRTH") in found, found
+    kept = shown(redactor, "He's seven now. The hearing was the second of September twenty twenty-four.",
+                 "She's nine. We see you next on the 3rd of March 2027.")
+    assert "second of September twenty twenty-four" in kept and "3rd of March 2027" in kept, kept
+
+
 def test_who_someone_is_and_everyday_subjects_stay(redactor):
     kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
                  "me mate was there too", "i went round me mate's house")

@@ -73,6 +73,12 @@ _AGE_THEN = re.compile(r"[\s,;-]+(?:so\s+|and\s+|when\s+)?(?:he|she|they|you|i|w
                        r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty)\b"
                        r"(?![\s-]+(?:weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|[ap]\.?m\b|percent|quid|"
                        r"pounds?|times?|years?(?!\s+old)))", re.I)
+# Someone's age said just before a date ("she's eleven now. Eleventh of the eleventh, twenty thirteen."): a
+# date in a past year then is when they were born.
+_AGE_BEFORE = re.compile(r"\b(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+are|\s+am)\s+(?:only\s+|just\s+)?"
+                         r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                         r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+now|\s+years?\s+old)?"
+                         r"[\s.,;]*$", re.I)
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
 # A year said in two words at the end, thirty to ninety-nine: the previous century ("..., ninety-four").
@@ -86,17 +92,18 @@ _SPOKEN_2000S = re.compile(r"\b(?:two\s+thousand(?:\s+and)?\s+|twenty[\s-](?=(?:
                            r"fifteen|sixteen|seventeen|eighteen|nineteen)\b))(" + "|".join(_TEENS_AND_UNITS) + r")\b", re.I)
 
 
-def _birth_year_like(text: str, today: date) -> bool:
-    """True when the date names a year at least 14 years ago (no appointment is booked then)."""
+def _birth_year_like(text: str, today: date, years_ago: int = 14) -> bool:
+    """True when the date names a year at least ``years_ago`` years ago (no appointment is booked 14 years
+    back)."""
     m = _YEAR_DIGITS.search(text)
     if m:
-        return int(m.group()) <= today.year - 14
+        return int(m.group()) <= today.year - years_ago
     numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)|.*?[a-z][\s,]+'?(\d\d)", text, re.I)
     if numeric:  # "12/9/77", "6 June 95": a two-digit year in the previous century
         return int(numeric.group(1) or numeric.group(2)) > today.year % 100
     said = _SPOKEN_2000S.search(text)
     if said:  # "two thousand and four", "twenty eleven"
-        return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - 14
+        return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - years_ago
     return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
 
 
@@ -553,6 +560,8 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
         else:
             birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list or asked
                          or (has_year and _birth_year_like(value, today)) or _AGE_THEN.match(text, m.end()))
+        birth = birth or (has_year and _birth_year_like(value, today, years_ago=1)
+                          and bool(_AGE_BEFORE.search(text[max(0, m.start() - 40):m.start()])))
         if birth:
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH",
                               "date+context" if context or in_list or asked else "date+year"))
