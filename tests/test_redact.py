@@ -769,6 +769,14 @@ def test_a_dated_year_after_someone_s_age_is_their_birth(redactor):
     assert "second of September twenty twenty-four" in kept and "3rd of March 2027" in kept, kept
 
 
+def test_a_lower_case_name_opening_a_clause_as_the_subject(redactor):
+    """Whatever part of speech spaCy guesses for a rare given name written in lower case ("carly" as an adverb)."""
+    found = labels_in(redactor, "Honestly. carly had the baby last week.", "Aye, and tegan was there and all.")
+    assert ("carly", "PERSON") in found and ("tegan", "PERSON") in found, found
+    kept = shown(redactor, "Yeah, and holly was growing up the wall.", "Right. barely had time to eat.")
+    assert "holly was growing" in kept and "barely had time" in kept, kept
+
+
 def test_who_someone_is_and_everyday_subjects_stay(redactor):
     kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
                  "me mate was there too", "i went round me mate's house")

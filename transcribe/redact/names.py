@@ -185,6 +185,9 @@ _LOWERCASE_NAME_ZIPF = 4.0
 # "halifax"; not "march", "hope", "reading", "hull").
 _LOWERCASE_PLACE_ZIPF = 3.7
 _LOWERCASE_RARE_NAME_ZIPF = 3.0
+# A lower-case given name opening a clause as a verb's subject, in speech written with capitals elsewhere ("Yeah!
+# kayla had the baby"): rarer than "amber" (3.97) or "holly" (3.88), which are also words.
+_LOWERCASE_SUBJECT_NAME_ZIPF = 3.5
 # A district no gazetteer lists, in lower case after "in", "at", "from"...: a word no English word list knows
 # ("still in hillfields"), or a rare one with a place name's ending ("in anfield", "up in seacroft").
 _UNKNOWN_WORD_ZIPF, _RARE_TOPONYM_ZIPF = 1.5, 3.5
@@ -340,6 +343,15 @@ _ROLE_AFTER = re.compile(r"\s+the\s+(?:gp|doctor|nurse|landlord|landlady|manager
 _NOT_AS_SUBJECT = frozenset(("is", "was", "has", "had", "does", "did"))
 
 
+def _opens_clause_as_subject(doc, token) -> bool:
+    """The token opens a clause ("Yeah! kayla had the baby", "and shaz says...") and a finite verb follows it."""
+    before = doc[token.i - 1] if token.i > 0 else None
+    if before is not None and not before.is_punct and before.lower_ not in ("and", "but", "cos", "so", "then"):
+        return False
+    verb = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return verb is not None and verb.tag_ in ("VBZ", "VBD")
+
+
 def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
     """A word the other rules left that names someone by where it stands: a rare word in lower case after a
     relation ("me mate gaz helped", "his missus chantelle"), a given name in lower case before who they are ("jo
@@ -450,7 +462,9 @@ def find_people_and_places(text: str) -> list[Span]:
                 zipf(word) < _LOWERCASE_RARE_NAME_ZIPF
                 or token.pos_ == "PROPN" and zipf(word) < _LOWERCASE_NAME_ZIPF
                 or not is_common_word(word) and token.pos_ in ("PROPN", "NOUN", "X", "INTJ")
-                and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)) \
+                and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)
+                or zipf(word) < _LOWERCASE_SUBJECT_NAME_ZIPF and token.pos_ in ("PROPN", "NOUN", "ADJ", "ADV", "X")
+                and _opens_clause_as_subject(doc, token)) \
                 and not _RELATION_WORD.fullmatch(lower):  # "me mate", "the missus": who, not a name
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
