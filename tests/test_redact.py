@@ -777,6 +777,12 @@ def test_a_lower_case_name_opening_a_clause_as_the_subject(redactor):
     assert "holly was growing" in kept and "barely had time" in kept, kept
 
 
+def test_a_nickname_is_redacted_whole(redactor):
+    kept = shown(redactor, "Old Jim. he's been on that site years.", "Ask Big Dunc, he runs the door.")
+    assert "Old" not in kept and "Big" not in kept, kept
+    assert "big" in shown(redactor, "It was a big job, Kacper.")
+
+
 def test_who_someone_is_and_everyday_subjects_stay(redactor):
     kept = shown(redactor, "Faith is what keeps me going.", "He says he will talk to the jobcentre.",
                  "me mate was there too", "i went round me mate's house")

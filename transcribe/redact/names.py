@@ -122,6 +122,7 @@ _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "cr
             "their", "local", "city", "town", "youth", "family", "approved", "bail", "high", "primary",
             "secondary", "new", "old", "big", "same", "other", "next", "last"}
 
+_NICKNAME_WORD = re.compile(r"\b(?:Big|Little|Young|Old|Wee|Mad)\s+$")
 _GREETING = (r"(?:morning|afternoon|evening|hello|hi|hiya|hey|thanks|thank\s+you|cheers|bye|goodbye|ta|alright|right|"
              r"sorry|see\s+you|night|welcome|come\s+in)")
 _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|brother|sister|son|daughter|cousin|"
@@ -604,4 +605,9 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _HOUSE_NUMBER.finditer(text):
         if any(0 <= m.start() - s.end <= 150 for s in addresses):
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
+    # A nickname's first word goes with the name ("Big Mo", "Little Jay"): the name alone would show half of it.
+    for i, span in enumerate(spans):
+        before = _NICKNAME_WORD.search(text, max(0, span.start - 8), span.start) if span.label == "PERSON" else None
+        if before:
+            spans[i] = Span(before.start(), span.end, span.label, span.detector)
     return spans
