@@ -103,10 +103,9 @@ _PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|r
                        r"(?P<pub>" + _PUB_SIGNS + r"|Star|Globe|Mitre|Woolpack)\b(?!\s+[A-Z])")
 # A pub named "X and Y" in lower-case speech, after a place word ("outside the rose and crown", "away from the eagle
 # and child"): one of the two a word pub signs are made of (not "in the fish and chips", "at the bread and butter").
-_PUB_SIGN_WORDS = frozenset("""lion bell crown swan plough anchor ship george greyhound fox feathers wheatsheaf star
-globe mitre woolpack rose eagle child hounds horse horses coach dog duck bull boar stag hart hare hind lamb flag cock
-king queen garter castle harp compasses partridge pheasant falcon grapes sun moon bear bugle drum kettle
-chequers""".split())
+_PUB_SIGN_WORDS = frozenset(_PUB_SIGNS.lower().split("|")) | frozenset("""star globe mitre woolpack rose eagle child
+hounds horse horses coach dog duck bull boar stag hart hare hind lamb flag cock king queen garter castle harp compasses
+partridge pheasant falcon grapes sun moon bear bugle drum kettle chequers""".split())
 _LOWER_PUB = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
                         r"(?P<x>[a-z]{3,})\s+(?:and|&)\s+(?P<y>[a-z]{3,})\b")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
