@@ -27,6 +27,7 @@ import torchaudio.compliance.kaldi as kaldi
 from pyannote.audio import Model
 
 from ..errors import ModelError
+from .onnx_cpu import cpu_session
 
 WEIGHTS = "campplus_cn_en_common.pt"
 DEFINITION = "camplusplus.py"
@@ -98,23 +99,10 @@ class CamPlusPlusEmbedding(Model):
 
     def __init__(self, directory: str | Path, sample_rate: int = 16000):
         super().__init__(sample_rate=sample_rate, num_channels=1)
-        import onnxruntime as ort
-
         directory = Path(directory)
         self.network = _load_network(directory)
-        if not (directory / ONNX).is_file():
-            raise ModelError(f"{directory} has no {ONNX}: run `transcribe models install`")
-        options = ort.SessionOptions()
-        # As many threads as torch uses, so that diarisation and recognition side by side share the cores
-        # as before; one graph at a time.
-        options.intra_op_num_threads = torch.get_num_threads()
-        options.inter_op_num_threads = 1
-        # Idle threads sleep instead of spinning: recognition runs beside diarisation on the same cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.enable_cpu_mem_arena = False  # inputs vary in length: no arena growing to the largest seen
         # None: the PyTorch network everywhere (as pyannote would run it; the benchmark's naive baseline).
-        self.session: ort.InferenceSession | None = ort.InferenceSession(
-            str(directory / ONNX), options, providers=["CPUExecutionProvider"])
+        self.session = cpu_session(directory / ONNX)
 
     @cached_property
     def dimension(self) -> int:

@@ -24,6 +24,7 @@ import torch
 from pyannote.audio import Model
 
 from ..errors import ModelError
+from .onnx_cpu import cpu_session
 
 WEIGHTS = "pytorch_model.bin"
 ONNX = "segmentation.onnx"
@@ -74,20 +75,8 @@ def load_segmentation(directory: Path):
     Raises:
         ModelError: the checkpoint cannot be loaded, or the ONNX export is missing.
     """
-    import onnxruntime as ort
-
-    model = _load_network(Path(directory))
-    if not (Path(directory) / ONNX).is_file():
-        raise ModelError(f"{directory} has no {ONNX}: run `transcribe models install`")
-    options = ort.SessionOptions()
-    # As CAM++'s session (campplus.py): torch's thread count, idle threads sleep (recognition runs beside
-    # diarisation on the same cores), no arena.
-    options.intra_op_num_threads = torch.get_num_threads()
-    options.inter_op_num_threads = 1
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.enable_cpu_mem_arena = False
-    model.onnx_session = ort.InferenceSession(str(Path(directory) / ONNX), options,
-                                              providers=["CPUExecutionProvider"])
+    model = _load_network(directory)
+    model.onnx_session = cpu_session(directory / ONNX)
     torch_forward = model.forward
 
     def forward(waveforms: torch.Tensor) -> torch.Tensor:

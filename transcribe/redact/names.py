@@ -99,15 +99,15 @@ _PUB_SIGNS = r"Lion|Bell|Crown|Swan|Plough|Anchor|Ship|George|Greyhound|Fox|Feat
 _PUB = re.compile(r"\b[Tt]he\s+(?:" + _CAP + r"\s+){1,2}(?:Arms|Inn|Tavern|Hotel|Head|Oak|Horse|" + _PUB_SIGNS + r")\b")
 # A pub named by its sign alone, capitalised after a place word ("the job at the Ship", "near the Crown on ..."; not
 # "at the Crown Court").
-_PUB_SIGN = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
-                       r"(?P<pub>" + _PUB_SIGNS + r"|Star|Globe|Mitre|Woolpack)\b(?!\s+[A-Z])")
+_AT_THE = r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
+_SIGNS_ALONE = _PUB_SIGNS + r"|Star|Globe|Mitre|Woolpack"
+_PUB_SIGN = re.compile(_AT_THE + r"(?P<pub>" + _SIGNS_ALONE + r")\b(?!\s+[A-Z])")
 # A pub named "X and Y" in lower-case speech, after a place word ("outside the rose and crown", "away from the eagle
 # and child"): one of the two a word pub signs are made of (not "in the fish and chips", "at the bread and butter").
-_PUB_SIGN_WORDS = frozenset(_PUB_SIGNS.lower().split("|")) | frozenset("""star globe mitre woolpack rose eagle child
-hounds horse horses coach dog duck bull boar stag hart hare hind lamb flag cock king queen garter castle harp compasses
-partridge pheasant falcon grapes sun moon bear bugle drum kettle chequers""".split())
-_LOWER_PUB = re.compile(r"\b(?i:at|near|outside|in|from|down|by|opposite|behind|round)\s+the\s+"
-                        r"(?P<x>[a-z]{3,})\s+(?:and|&)\s+(?P<y>[a-z]{3,})\b")
+_PUB_SIGN_WORDS = frozenset(_SIGNS_ALONE.lower().split("|")) | frozenset("""rose eagle child hounds horse horses coach
+dog duck bull boar stag hart hare hind lamb flag cock king queen garter castle harp compasses partridge pheasant falcon
+grapes sun moon bear bugle drum kettle chequers""".split())
+_LOWER_PUB = re.compile(_AT_THE + r"(?P<x>[a-z]{3,})\s+(?:and|&)\s+(?P<y>[a-z]{3,})\b")
 # "The Crown and Anchor", "the Fox & Hounds": a venue named "X and Y" (not "the Police and Crime ...").
 _X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + _CAP + r")\b")
 _NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing

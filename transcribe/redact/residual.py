@@ -403,8 +403,7 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
 _DECIMAL = re.compile(r"\d\.\d")
 _GOES_ON_WITH = re.compile(r"(?:^|[.!?]\s+)(?:and\s+)?then(?:\s+it\s+(?:goes|ends(?:\s+in|\s+with)?|'s))?[,\s]+"
                            r"(?P<rest>[^.!?]+)", re.I)
-_TEEN_OR_TENS = (r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
-                 r"forty|fifty|sixty|seventy|eighty|ninety)")
+_TEEN_OR_TENS = "(?:" + "|".join((*TEENS, *TENS)) + ")"
 _ONE_CHARACTER = r"(?:[A-Z]|\d|zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|" + "|".join(NATO) + ")"
 _PLACED_PIECE = re.compile(
     rf"(?<![\w'’])(?:an?\s+)?(?P<piece>{_ONE_CHARACTER})[,\s]+(?:at|on)\s+the\s+(?:end|start|front|beginning)\b"
