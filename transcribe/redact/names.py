@@ -88,6 +88,9 @@ _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church
 _LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
                           r"business\s+park|industrial\s+estate|trading\s+estate|community\s+centre|"
                           r"leisure\s+centre|primary|academy|college|school|lodge|hostel|surgery|hospital|arms|inn)\b")
+# Any kind of place a venue is named with, in lower case after a word no one says but as a name ("brindley
+# logistics", "hollybank family centre"), with one word between at most.
+_LOWER_CASE_NAMED_VENUE = re.compile(rf"\b(?P<name>[a-z]{{4,}})\s+(?:[a-z]+\s+)?(?:{_VENUE_HEADS.lower()})\b")
 # ... and streets: a rare word before a kind of street ("outside my nan's on altofts road").
 _LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|street|lane|avenue|close|drive|crescent|grove|"
                                 r"terrace|gardens|mews|parade)\b")
@@ -160,6 +163,12 @@ _CUES = [
 # "mr obi", "dr nwosu": a title the recogniser wrote in lower case, then a word that is not an everyday one.
 _LOWER_TITLE = re.compile(r"(?<![\w'’])(?:mr|mrs|ms|dr)\.?\s+(?P<name>[a-zß-öø-ÿā-ž][a-zß-öø-ÿā-ž'’]+)")
 _CUES.append(_LOWER_TITLE)
+# "morning reece how's the baby": a greeting opening a line of run-on speech, then a given name (see the cue loop).
+_LOWER_GREETING = re.compile(rf"^{_GREETING}[,]?\s+(?P<name>[a-z]{{3,}})\b", re.M)
+_CUES.append(_LOWER_GREETING)
+# What people are called when greeted, not by name ("morning mate", "hiya love").
+_GREETED_AS = frozenset("mate love pal bud buddy hun babe darling duck chuck chief boss lad lads guys folks all "
+                        "everyone sir madam gents fella bro bruv".split())
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
 _SPELLED = re.compile(r"(?<![\w'’])(?:(?:double\s+)?[A-Za-z][- \t.,]+){2,}(?:double\s+)?[A-Za-z]\b")
@@ -477,10 +486,18 @@ def find_people_and_places(text: str) -> list[Span]:
             add(Span(token.idx, end, "PERSON", "lexicon"))
         elif _names_someone(text, doc, token, names):
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))
-    # Two-word place names from the gazetteer ("Moss Side", "Wood Green").
-    for m in re.finditer(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]+)\b", text):
-        if m.group().lower() in towns:
-            add(Span(m.start(), m.end(), "LOCATION", "gazetteer"))
+    # Two-word place names from the gazetteer ("Moss Side", "Wood Green"); in lower case where a word of it is rare
+    # ("hebden bridge") or a place word comes before it and not both words are everyday ones ("in hyde park"; not
+    # "in west end", "to new town").
+    for m in re.finditer(r"(?=\b([A-Za-z][a-z]+)\s+([A-Za-z][a-z]+)\b)", text):
+        first, second = m.group(1), m.group(2)
+        start, end = m.start(1), m.end(2)
+        if f"{first} {second}".lower() not in towns:
+            continue
+        if first[:1].isupper() and second[:1].isupper() or first.islower() and second.islower() and (
+                min(zipf(first), zipf(second)) < RARE_ZIPF or _PLACE_PREPOSITION.search(text, max(0, start - 12), start)
+                and not (is_common_word(first) and is_common_word(second))):
+            add(Span(start, end, "LOCATION", "gazetteer"))
 
     def decoy(word: str) -> bool:  # a car model that is also a given name is a name once a cue says so
         return _is_decoy(word) and not (word.lower() in VEHICLE_MODELS and word.lower() in names)
@@ -497,7 +514,8 @@ def find_people_and_places(text: str) -> list[Span]:
                 continue
             first = words[0]
             introduced = cue is _INTRODUCTION and first.lower() not in _FILLERS
-            lower_ok = (first.lower() in names or cue is _LOWER_TITLE) and not is_common_word(first)
+            lower_ok = (first.lower() in names or cue is _LOWER_TITLE) and not is_common_word(first) and not (
+                cue is _LOWER_GREETING and (first in _GREETED_AS or _RELATION_WORD.fullmatch(first)))
             if introduced or first[:1].isupper() and not is_common_word(first) or lower_ok or (
                     first[:1].isupper() and first.lower() in names):
                 add(Span(start, start + len(" ".join(words)), "PERSON", "cue"))
@@ -566,6 +584,9 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _LOWER_CASE_VENUE.finditer(text):
         name = m.group("name").split()[-1].rstrip("'’s")
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):
+            add(Span(m.start(), m.end(), "LOCATION", "venue"))
+    for m in _LOWER_CASE_NAMED_VENUE.finditer(text):
+        if zipf(m.group("name")) < RARE_ZIPF and not _is_decoy(m.group("name")) and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):
         words = m.group().split()
