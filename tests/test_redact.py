@@ -910,3 +910,11 @@ def test_the_first_half_of_a_postcode_said_alone(redactor):
     assert ("BD7", "POSTCODE") in found and ("DN4", "POSTCODE") in found, found
     kept = shown(redactor, "The CO2 alarm went off.", "Take the M6 to junction 10.", "ward B3 on the second floor")
     assert "CO2" in kept and "M6" in kept and "B3" in kept, kept
+
+
+def test_a_name_given_alone_when_asked_for_and_a_nickname_after_who_they_are(redactor):
+    found = labels_in(redactor, "right and the landlord's surname", "green wood", "the foreman young dez signs it off")
+    assert ("green wood", "PERSON") in found and ("young dez", "PERSON") in found, found
+    kept = shown(redactor, "and his surname", "no idea sorry", "what's her name again", "same as mine",
+                 "me mate big lad was there")
+    assert "no idea sorry" in kept and "same as mine" in kept and "big lad" in kept, kept

@@ -125,6 +125,7 @@ _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "cr
             "secondary", "new", "old", "big", "same", "other", "next", "last"}
 
 _NICKNAME_WORD = re.compile(r"\b(?:Big|Little|Young|Old|Wee|Mad)\s+$")
+_LOWER_NICKNAME_WORD = re.compile(r"\b(?:big|little|young|old|wee|mad)\s+$")
 _GREETING = (r"(?:morning|afternoon|evening|hello|hi|hiya|hey|thanks|thank\s+you|cheers|bye|goodbye|ta|alright|right|"
              r"sorry|see\s+you|night|welcome|come\s+in)")
 _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|brother|sister|son|daughter|cousin|"
@@ -136,6 +137,15 @@ _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|broth
              r"mentor|tutor|teacher|gaffer|foreman|"
              r"called|named|name's|name\s+is|surname\s+is|surname's|calls\s+(?:you|me|him|her|them)|known\s+as|"
              r"goes\s+by|nickname's|nickname\s+is)")
+# A name asked for at the end of one utterance and given alone in the next ("and his surname is" "white house"):
+# whatever words it is said in, everyday ones too.
+_NAME_ANSWER = re.compile(r"\b(?:(?:sur|first|last|full|middle|maiden|second|family|christian)\s*name|what'?s\s+(?:his|her|"
+                          r"their|your)\s+name|what'?s\s+(?:he|she|they)\s+called)(?:\s+(?:is|was|again))?[\s?.,]*\n"
+                          r"(?:(?:yeah|yes|oh|um|er|erm|uh|well|it's|its|it\s+is|that's|thats)[,.]?\s+)*"
+                          r"(?P<name>[A-Za-z][a-z'’-]+(?:[ -][A-Za-z][a-z'’-]+){0,2})[\s.?!]*$", re.I | re.M)
+_NOT_A_NAME_ANSWER = frozenset("""i i'm don't dont know no not sure remember can't cant idea dunno why what sorry the a an
+he she they it is was you we same as mine his hers theirs yours spell spelt how hang on wait let me check one sec second
+yeah yes ok okay right""".split())
 _NAME_TOKEN = r"[A-Za-zÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
 _FILLERS = {"um", "uh", "er", "erm", "like", "just", "not", "still", "the", "a", "an", "going", "gonna", "called",
             "really", "actually", "basically", "sorry", "fine", "good", "ok", "okay", "here", "there", "back"}
@@ -344,7 +354,7 @@ def _plural_of_word(lower: str) -> bool:
     return lower.endswith("s") and zipf(lower[:-1]) >= 1.0
 
 
-_AFTER_RELATION = re.compile(rf"\b{_RELATION}[,]?\s+$", re.I)
+_AFTER_RELATION = re.compile(rf"\b{_RELATION}[,]?\s+(?:(?:big|little|young|old|wee|mad)\s+)?$", re.I)  # "the gaffer big mick"
 _RELATION_WORD = re.compile(_RELATION, re.I)
 _ROLE_AFTER = re.compile(r"\s+the\s+(?:gp|doctor|nurse|landlord|landlady|manager|boss|gaffer|foreman|barber|"
                          r"receptionist|chaplain|keyworker|key\s+worker|counsellor|warden|neighbour|teacher|"
@@ -528,6 +538,10 @@ def find_people_and_places(text: str) -> list[Span]:
         if spelled or len(letters) >= 3 and (_SPELL_CONTEXT.search(text, max(0, m.start() - 60), m.start())
                                              or "-" in m.group() or _SPELL_AFTER.match(text, m.end())):
             add(Span(m.start(), m.end(), "PERSON", "spelled"))
+    for m in _NAME_ANSWER.finditer(text):
+        words = m.group("name").split()
+        if len(words) <= 3 and not {w.lower() for w in words} & _NOT_A_NAME_ANSWER:
+            add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
     for m in _SPELLING_OF.finditer(text):
         if not _is_decoy(m.group("name")):
             add(Span(m.start("name"), m.end("name"), "PERSON", "spelled"))
@@ -627,7 +641,9 @@ def find_people_and_places(text: str) -> list[Span]:
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
     # A nickname's first word goes with the name ("Big Mo", "Little Jay"): the name alone would show half of it.
     for i, span in enumerate(spans):
-        before = _NICKNAME_WORD.search(text, max(0, span.start - 8), span.start) if span.label == "PERSON" else None
+        # (in the name's own case: "Big Mo", "the gaffer big mick"; not "a Big dave fan")
+        nickname = _NICKNAME_WORD if text[span.start].isupper() else _LOWER_NICKNAME_WORD
+        before = nickname.search(text, max(0, span.start - 8), span.start) if span.label == "PERSON" else None
         if before:
             spans[i] = Span(before.start(), span.end, span.label, span.detector)
     return spans
