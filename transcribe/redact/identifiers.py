@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import phonenumbers
 
-from .lexicons import is_common_word
+from .lexicons import is_common_word, places
 from .spans import Document, Span, overlaps
 from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, CodeRun
 
@@ -183,13 +183,11 @@ _AREAS = ("AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD 
           "NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA "
           "WC WD WF WN WR WS WV YO ZE").split()
 _OUTWARD_CODE = re.compile(rf"(?<![\w'’-])(?i:{'|'.join(_AREAS)})\d{{1,2}}(?![\w'’-])(?!\s*(?:mg|ml|g|kg|km|hp)\b)")
-_BEFORE_OUTWARD = re.compile(r"\b(?:post\s*code|address)\b\??[^.?!]{0,80}$|\b(?i:in|of|from|around|near|round)\s+$",
+_BEFORE_OUTWARD = re.compile(r"\b(?:post\s*code|address)\b\??[^.?!]{0,80}$|\b(?:in|of|from|around|near|round)\s+$",
                              re.I)
 
 
 def _outward_codes(text: str, found: list[Span]) -> list[Span]:
-    from .lexicons import places
-
     spans = []
     for m in _OUTWARD_CODE.finditer(text):
         if overlaps(m.start(), m.end(), found):

@@ -124,8 +124,9 @@ _GENERIC = {"the", "job", "jobcentre", "probation", "police", "magistrates", "cr
             "their", "local", "city", "town", "youth", "family", "approved", "bail", "high", "primary",
             "secondary", "new", "old", "big", "same", "other", "next", "last"}
 
-_NICKNAME_WORD = re.compile(r"\b(?:Big|Little|Young|Old|Wee|Mad)\s+$")
-_LOWER_NICKNAME_WORD = re.compile(r"\b(?:big|little|young|old|wee|mad)\s+$")
+_NICKNAMES = ("big", "little", "young", "old", "wee", "mad")  # "Big Mo", "Old Jim"
+_NICKNAME_WORD = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in _NICKNAMES)})\s+$")
+_LOWER_NICKNAME_WORD = re.compile(rf"\b(?:{'|'.join(_NICKNAMES)})\s+$")
 _GREETING = (r"(?:morning|afternoon|evening|hello|hi|hiya|hey|thanks|thank\s+you|cheers|bye|goodbye|ta|alright|right|"
              r"sorry|see\s+you|night|welcome|come\s+in)")
 _RELATION = (r"(?:mate|friend|partner|girlfriend|boyfriend|wife|husband|ex|brother|sister|son|daughter|cousin|"
@@ -354,7 +355,7 @@ def _plural_of_word(lower: str) -> bool:
     return lower.endswith("s") and zipf(lower[:-1]) >= 1.0
 
 
-_AFTER_RELATION = re.compile(rf"\b{_RELATION}[,]?\s+(?:(?:big|little|young|old|wee|mad)\s+)?$", re.I)  # "the gaffer big mick"
+_AFTER_RELATION = re.compile(rf"\b{_RELATION}[,]?\s+(?:(?:{'|'.join(_NICKNAMES)})\s+)?$", re.I)  # "the gaffer big mick"
 _RELATION_WORD = re.compile(_RELATION, re.I)
 _ROLE_AFTER = re.compile(r"\s+the\s+(?:gp|doctor|nurse|landlord|landlady|manager|boss|gaffer|foreman|barber|"
                          r"receptionist|chaplain|keyworker|key\s+worker|counsellor|warden|neighbour|teacher|"
