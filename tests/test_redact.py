@@ -918,3 +918,10 @@ def test_a_name_given_alone_when_asked_for_and_a_nickname_after_who_they_are(red
     kept = shown(redactor, "and his surname", "no idea sorry", "what's her name again", "same as mine",
                  "me mate big lad was there")
     assert "no idea sorry" in kept and "same as mine" in kept and "big lad" in kept, kept
+
+
+def test_a_lower_case_given_name_the_name_model_is_sure_of(redactor):
+    """A given name written in lower case that is also a word ("jo") is a name where the model is sure of it."""
+    assert "jo" not in shown(redactor, "saw jo from the hostel at the bus stop").split()
+    kept = shown(redactor, "we had a mason jar of sweets", "the rose garden looked lovely")
+    assert "mason jar" in kept and "rose garden" in kept, kept

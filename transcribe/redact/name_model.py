@@ -12,7 +12,8 @@ word it tags as a city that is rare, or a known town, is one. Its other labels a
 Utterances are packed whole into windows of at most :data:`WINDOW_TOKENS` word pieces (longer windows lost
 recall on the tuning sets), run in batches, and each word takes the mean of its pieces' probabilities. The
 model lower-cases everything, so it cannot tell "Hope" from "hope" by case: words it tags that are greetings,
-fillers, number or phonetic-alphabet words, decoys, or everyday words written in lower case are dropped.
+fillers, number or phonetic-alphabet words, decoys, or everyday words written in lower case (but given names it is
+sure of) are dropped.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexicons import COMMON_WORD_ZIPF, DECOYS, FILLERS, is_common_word, places, zipf
+from .lexicons import COMMON_WORD_ZIPF, DECOYS, FILLERS, first_names, is_common_word, places, zipf
 from .name_model_int8 import INT8_MODEL
 from .spans import Document, Span
 from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
@@ -44,6 +45,10 @@ perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nan
 muggins yours truly sir madam love reg""".split()) | FILLERS | DECOYS | set(DIGIT_WORDS) | set(TEENS) | set(TENS) \
     | set(NATO)
 _LOWERCASE_WORD_ZIPF = 3.0  # a lower-case word this common is a word ("white", "summer's"), not a name
+# ... unless it is a given name no commoner than this and the model is sure of it ("with tyler and his missus",
+# "brad? He's in grimsby"; on the tuning sets no such word was anything but a name; at 0.8 "holly was growing up the
+# wall" lost its plant).
+SURE_THRESHOLD, _SURE_LOWERCASE_NAME_ZIPF = 0.96, 4.5
 # A word tagged as a city is a place when rarer than this ("wednesbury", "trallwn"), or a known town that is not an
 # everyday word ("glasgow", not "law" of "the law centre", "town", "round"); the words around it go with it when
 # tagged too and not everyday words ("selly oak", not "Halifax town").
@@ -81,12 +86,13 @@ class NameModel:
         words = self._words(doc)
         people = [(start, end, begin >= person / 2) for start, end, person, begin, _ in words
                   if person >= THRESHOLD and not _verb_before_pronoun(doc.text, start, end)]
+        sure = {(start, end) for start, end, person, _, _ in words if person >= SURE_THRESHOLD}
         towns = [(start, end, False) for start, end, _, _, place in words if place >= PLACE_THRESHOLD]
         spans = []
         for group in _groups(doc.text, people):
-            while group and _never_a_name(doc.text[group[0][0]:group[0][1]]):
+            while group and _never_a_name(doc.text[group[0][0]:group[0][1]], group[0] in sure):
                 group = group[1:]
-            while group and _never_a_name(doc.text[group[-1][0]:group[-1][1]]):
+            while group and _never_a_name(doc.text[group[-1][0]:group[-1][1]], group[-1] in sure):
                 group = group[:-1]
             if group:
                 spans.append(Span(group[0][0], group[-1][1], "PERSON", "model"))
@@ -187,12 +193,14 @@ def _verb_before_pronoun(text: str, start: int, end: int) -> bool:
     return is_common_word(text[start:end].lower()) and _PRONOUN_AFTER.match(text, end) is not None
 
 
-def _never_a_name(word: str) -> bool:
+def _never_a_name(word: str, sure: bool = False) -> bool:
+    """Whether a tagged word is never a name; ``sure``: the model gives it :data:`SURE_THRESHOLD`."""
     bare = word.strip(".,;:!?\"'’()").lower()
     stem = bare[:-2] if bare.endswith(("'s", "’s")) else bare
     return (len(stem) < 2 or stem in _NEVER or not any(c.isalpha() for c in stem)
             or (word.isupper() and len(word) <= 3)  # "ESA", "JR": acronyms and letters of a code
-            or (word[:1].islower() and zipf(stem) >= _LOWERCASE_WORD_ZIPF))
+            or (word[:1].islower() and zipf(stem) >= _LOWERCASE_WORD_ZIPF
+                and not (sure and stem in first_names() and zipf(stem) < _SURE_LOWERCASE_NAME_ZIPF)))
 
 
 @lru_cache(maxsize=2)
