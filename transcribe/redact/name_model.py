@@ -143,13 +143,12 @@ class NameModel:
                             span = extent.setdefault(w, [a, b])
                             span[0], span[1] = min(span[0], a), max(span[1], b)
                         i += 1
-        tagged = []
-        for w in sorted(probabilities):
-            p = np.mean(probabilities[w], axis=0)
-            start, end = extent[w]
-            tagged.append((start, end, float(p[self._person].sum()), float(p[self._begin].sum()),
-                           float(p[self._place].sum())))
-        return tagged
+        order = sorted(probabilities)
+        if not order:
+            return []
+        means = np.stack([np.mean(probabilities[w], axis=0) for w in order])
+        person, begin, place = (means[:, labels].sum(axis=1).tolist() for labels in (self._person, self._begin, self._place))
+        return [(*extent[w], person[i], begin[i], place[i]) for i, w in enumerate(order)]
 
     def _run(self, rows: list[list[int]]) -> list[np.ndarray]:
         """Label probabilities for each row of token ids (without [CLS]/[SEP])."""
