@@ -925,3 +925,11 @@ def test_a_lower_case_given_name_the_name_model_is_sure_of(redactor):
     assert "jo" not in shown(redactor, "saw jo from the hostel at the bus stop").split()
     kept = shown(redactor, "we had a mason jar of sweets", "the rose garden looked lovely")
     assert "mason jar" in kept and "rose garden" in kept, kept
+
+
+def test_letters_given_after_it_s_beside_an_identifier_said_in_pieces(redactor):
+    said = shown(redactor, "and your national insurance for the form", "it's jay kay", "jay kay",
+                 "four one two two seven three see").split(" || ")
+    assert said[1] == "it's [NI NUMBER 1]", said
+    kept = shown(redactor, "and your national insurance for the form", "it's fine", "it's a pain to find")
+    assert "it's fine" in kept and "a pain" in kept, kept

@@ -368,6 +368,8 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
         if any(doc.starts[line] <= s.start < doc.starts[line] + len(pieces[0]) for s in found):
             sentences |= {(piece, True) for piece in pieces[1:]}
         sentences |= {(m.group("rest"), True) for m in _GOES_ON_WITH.finditer(utterance)}
+        # ... or two letters or more given after "it's" ("it's are why" next to a NINO said in pieces)
+        sentences |= {(m.group("rest"), True) for m in _IT_IS.finditer(utterance) if len(read_letters(m.group("rest"))) >= 2}
         for sentence, goes_on in sentences:
             said = sentence.strip(" .,!?…-")
             letters = read_letters(said) if len(said) < 20 else ""
@@ -403,6 +405,7 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
 _DECIMAL = re.compile(r"\d\.\d")
 _GOES_ON_WITH = re.compile(r"(?:^|[.!?]\s+)(?:and\s+)?then(?:\s+it\s+(?:goes|ends(?:\s+in|\s+with)?|'s))?[,\s]+"
                            r"(?P<rest>[^.!?]+)", re.I)
+_IT_IS = re.compile(r"^(?:it's|its|it\s+is)[,\s]+(?P<rest>[^.!?]+)", re.I)
 _TEEN_OR_TENS = "(?:" + "|".join((*TEENS, *TENS)) + ")"
 _ONE_CHARACTER = r"(?:[A-Z]|\d|zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|" + "|".join(NATO) + ")"
 _PLACED_PIECE = re.compile(
