@@ -88,21 +88,15 @@ class NameModel:
                   if person >= THRESHOLD and not _verb_before_pronoun(doc.text, start, end)]
         sure = {(start, end) for start, end, person, _, _ in words if person >= SURE_THRESHOLD}
         towns = [(start, end, False) for start, end, _, _, place in words if place >= PLACE_THRESHOLD]
+        text = doc.text
         spans = []
-        for group in _groups(doc.text, people):
-            while group and _never_a_name(doc.text[group[0][0]:group[0][1]], group[0] in sure):
-                group = group[1:]
-            while group and _never_a_name(doc.text[group[-1][0]:group[-1][1]], group[-1] in sure):
-                group = group[:-1]
+        for group in _groups(text, people):
+            group = _trimmed(group, lambda w: _never_a_name(text[w[0]:w[1]], w in sure))
             if group:
                 spans.append(Span(group[0][0], group[-1][1], "PERSON", "model"))
-        for group in _groups(doc.text, towns):
-            said = [doc.text[a:b] for a, b in group]
-            while group and not _may_be_a_place(said[0]):
-                group, said = group[1:], said[1:]
-            while group and not _may_be_a_place(said[-1]):
-                group, said = group[:-1], said[:-1]
-            if any(_is_a_place(word) for word in said):
+        for group in _groups(text, towns):
+            group = _trimmed(group, lambda w: not _may_be_a_place(text[w[0]:w[1]]))
+            if any(_is_a_place(text[a:b]) for a, b in group):
                 spans.append(Span(group[0][0], group[-1][1], "LOCATION", "model"))
         return spans
 
@@ -177,6 +171,15 @@ def _groups(text: str, words: list[tuple[int, int, bool]]) -> list[list[tuple[in
         else:
             groups.append([(start, end)])
     return groups
+
+
+def _trimmed(group: list[tuple[int, int]], dropped) -> list[tuple[int, int]]:
+    """``group`` without the words at either end that ``dropped`` says are no part of it."""
+    while group and dropped(group[0]):
+        group = group[1:]
+    while group and dropped(group[-1]):
+        group = group[:-1]
+    return group
 
 
 def _may_be_a_place(word: str) -> bool:
