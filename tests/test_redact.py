@@ -912,6 +912,52 @@ def test_the_first_half_of_a_postcode_said_alone(redactor):
     assert "CO2" in kept and "M6" in kept and "B3" in kept, kept
 
 
+def test_a_single_letter_postcode_area_straight_after_a_street(redactor):
+    found = labels_in(redactor, "she's stopping at forty two larch avenue m8 i think")
+    assert ("m8", "POSTCODE") in found, found
+    kept = shown(redactor, "Come off the M6 at the first exit.", "he's on ward B3 again", "a vitamin B12 jab")
+    assert "M6" in kept and "B3" in kept and "B12" in kept, kept
+
+
+def test_a_corrected_piece_in_the_sentence_after_the_correction(redactor):
+    texts = ["Can I have her number too?", "She's oh seven seven one one...", "Yeah.", "four oh oh eight two six.",
+             "Eight two six.", "No wait, it's a one. Eight two one.", "Right."]
+    assert "Eight two one" not in shown(redactor, *texts)
+
+
+def test_an_address_whose_street_type_the_recogniser_bent(redactor):
+    found = labels_in(redactor, "new address", "31 carlton rowed", "and her mum's at forty four Kestrel Terries",
+                      "He's at 6 Ashby Plaice now.")
+    assert ("31 carlton rowed", "ADDRESS") in found and ("forty four Kestrel Terries", "ADDRESS") in found, found
+    assert ("6 Ashby Plaice", "ADDRESS") in found, found
+    kept = shown(redactor, "address is the same", "I did the Level 2 Food Hygiene course", "at two i'm down the gym",
+                 "she had 3 kids got taken off her")
+    assert "Level 2 Food Hygiene course" in kept and "two i'm down" in kept and "3 kids got" in kept, kept
+
+
+def test_welsh_streets_and_venues_named_apart_or_in_lower_case(redactor):
+    found = labels_in(redactor, "she's on ffordd deg now", "We met at The Lamb, the pub by the station.",
+                      "he's going to the approved premises kimberley lodge")
+    assert ("ffordd deg", "ADDRESS") in found and ("The Lamb", "LOCATION") in found, found
+    assert ("kimberley lodge", "LOCATION") in found, found
+    kept = shown(redactor, "Yeah, Monday, the gym.", "he needs a vitamin B12 jab")
+    assert "Monday" in kept and "B12" in kept, kept
+
+
+def test_a_name_after_who_someone_is_was_asked_or_after_called(redactor):
+    found = labels_in(redactor, "and who's your support worker now", "kez. i think", "a little girl and she's called faith")
+    assert ("kez", "PERSON") in found and ("faith", "PERSON") in found, found
+    kept = shown(redactor, "Who's your GP now?", "The same one.", "who's her landlord", "the council",
+                 "Everyone's called me that since school.")
+    assert "The same one" in kept and "the council" in kept and "called me that" in kept, kept
+
+
+def test_an_age_is_no_piece_of_a_postcode(redactor):
+    kept = shown(redactor, "What's the postcode there?", "L S eleven, five P Q.", "And how old's your nan?",
+                 "She's eighty-two.", "He's 27, I'm thirty-one.")
+    assert "eighty-two" in kept and "27" in kept and "thirty-one" in kept, kept
+
+
 def test_a_name_given_alone_when_asked_for_and_a_nickname_after_who_they_are(redactor):
     found = labels_in(redactor, "right and the landlord's surname", "green wood", "the foreman young dez signs it off")
     assert ("green wood", "PERSON") in found and ("young dez", "PERSON") in found, found

@@ -14,7 +14,13 @@ from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
 from .lexicons import DECOYS, FILLERS, is_common_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
-from .names import SPOKEN_NUMBER_WORDS, VENUE_WORDS, find_people_and_places, is_street_word
+from .names import (
+    SPOKEN_NUMBER_WORDS,
+    VENUE_WORDS,
+    find_people_and_places,
+    is_street_word,
+    sounds_like_a_street_type,
+)
 from .readout import find_read_out
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
@@ -199,6 +205,7 @@ def _street_mentions(text: str, address: str, seen: set) -> list[Span]:
         lower = word.lower()
         said_after = words[i + 1].lower() if i + 1 < len(words) else ""
         if len(word) < 4 or is_common_word(lower) or lower in DECOYS or is_street_word(lower) \
+                or i == len(words) - 1 and sounds_like_a_street_type(lower) \
                 or lower in SPOKEN_NUMBER_WORDS or lower in ("flat", "apartment", "number") or (lower, said_after) in seen:
             continue
         seen.add((lower, said_after))

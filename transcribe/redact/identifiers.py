@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from .lexicons import is_common_word, places
+from .names import is_street_word
 from .spans import Document, Span, overlaps
 from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, CodeRun
 
@@ -176,15 +177,18 @@ def find_identifiers(doc: Document) -> list[Span]:
 
 
 # The first half of a postcode said alone ("that's all of OX4", "canal wharf wednesbury ws10"): one of the
-# two-letter postcode areas (a single letter is as often a road or a ward: "the M6", "ward B3"), its district
-# number, after a postcode or address word, a place word, or a town.
+# two-letter postcode areas, its district number, after a postcode or address word, a place word, or a town; a
+# single-letter area (as often a road or a ward: "the M6", "ward B3") only straight after a street or a town
+# ("sixty one hawthorne road b23", "halesowen b63").
 _AREAS = ("AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY EC EH EN EX FK "
           "FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE LL LN LS LU ME MK ML NE NG NN NP NR "
           "NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA "
           "WC WD WF WN WR WS WV YO ZE").split()
-_OUTWARD_CODE = re.compile(rf"(?<![\w'’-])(?i:{'|'.join(_AREAS)})\d{{1,2}}(?![\w'’-])(?!\s*(?:mg|ml|g|kg|km|hp)\b)")
+_OUTWARD_CODE = re.compile(rf"(?<![\w'’-])(?i:(?P<area>{'|'.join(_AREAS)})|[BEGLMNSW])\d{{1,2}}(?![\w'’-])"
+                           r"(?!\s*(?:mg|ml|g|kg|km|hp)\b)")
 _BEFORE_OUTWARD = re.compile(r"\b(?:post\s*code|address)\b\??[^.?!]{0,80}$|\b(?:in|of|from|around|near|round)\s+$",
                              re.I)
+_STREET_BEFORE = re.compile(r"\b(?!(?:the|a|an|this|that|our|your|my|his|her)\b)[a-z'’]+\s+(?P<street>[a-z]+)[\s,]*$", re.I)
 
 
 def _outward_codes(text: str, found: list[Span]) -> list[Span]:
@@ -194,7 +198,10 @@ def _outward_codes(text: str, found: list[Span]) -> list[Span]:
             continue
         before = text[max(0, m.start() - 100):m.start()]
         word_before = re.search(r"([A-Za-z]+)[\s,]*$", before)
-        if _BEFORE_OUTWARD.search(before) or (word_before and word_before.group(1).lower() in places()):
+        town_before = word_before is not None and word_before.group(1).lower() in places()
+        street = _STREET_BEFORE.search(before)
+        if (town_before or (street is not None and is_street_word(street.group("street")))
+                or (m.group("area") and _BEFORE_OUTWARD.search(before))):
             spans.append(Span(m.start(), m.end(), "POSTCODE", "format+context"))
     return spans
 

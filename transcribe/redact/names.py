@@ -32,11 +32,41 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                  r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                  r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?")
 _STREET_WORD = re.compile(_STREET, re.I)
+_NUMBER_WORD_SET = frozenset(re.findall(r"[a-z]+", _NUMBER_WORDS))
 
 
 def is_street_word(word: str) -> bool:
     """ "road", "Close", "st": a kind of street."""
     return _STREET_WORD.fullmatch(word) is not None
+
+
+def _sound_key(word: str) -> str:
+    """A key for words that sound alike in British English: the first letter, then the consonants sounded, with
+    "gh" silent, "th" as "t", a soft "c" as "s", an "r" after a vowel silent unless a vowel follows ("court" and
+    "caught" are both "kt", "terrace" and "terries" both "trs", "road" and "rowed" both "rd")."""
+    word = re.sub(r"[^a-z]", "", word.lower())
+    word = re.sub(r"c(?=[eiy])", "s", word.replace("gh", "").replace("ph", "f").replace("th", "t").replace("ck", "k"))
+    word = word.replace("c", "k").replace("q", "k")
+    if not word:
+        return ""
+    key = word[0]
+    for i, c in enumerate(word[1:], 1):
+        if c == "r" and word[i - 1] in "aeiou" and (i + 1 == len(word) or word[i + 1] not in "aeiouy"):
+            continue
+        if c not in "aeiouyhw" and c != key[-1]:
+            key += c
+    return key
+
+
+@lru_cache(maxsize=1)
+def _street_type_keys() -> frozenset[str]:
+    types = re.findall(r"[a-z]{3,}", _STREET.replace("s?", "").replace("?", ""))
+    return frozenset(key for t in types if len(key := _sound_key(t)) >= 2)  # not "w" of "way": "why", "we"
+
+
+def sounds_like_a_street_type(word: str) -> bool:
+    """ "rowed", "terries", "caught", "plaice": a word the recogniser wrote for a kind of street (not one itself)."""
+    return len(word) >= 3 and not is_street_word(word) and _sound_key(word) in _street_type_keys()
 
 
 _ADDRESS = re.compile(
@@ -45,7 +75,9 @@ _ADDRESS = re.compile(
     rf"|\b(?i:{_NUMBER_WORDS}),?\s+(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b"  # "forty-one Station Road"
     rf"|\b(?:{_CAP}\s+){{1,3}}{_STREET.title()}\b"
     # Welsh: the street word first, in any case ("9 Heol y Nant", "31 heol gwyrdd", "4 Ffordd yr Afon")
-    rf"|\b\d{{1,4}}[a-z]?,?\s+(?i:heol|ffordd|stryd|l[oô]n|rhodfa|cilgant|teras)\s+(?:(?i:y|yr)\s+)?(?:{_CAP}|[a-z]{{3,}})\b)",
+    rf"|\b\d{{1,4}}[a-z]?,?\s+(?i:heol|ffordd|stryd|l[oô]n|rhodfa|cilgant|teras)\s+(?:(?i:y|yr)\s+)?(?:{_CAP}|[a-z]{{3,}})\b"
+    # ... and without a number where the word is Welsh alone ("on ffordd las", "Heol Dewi")
+    rf"|\b(?i:heol|ffordd|stryd|rhodfa|cilgant)\s+(?:(?i:y|yr)\s+)?(?:(?:{_CAP}\s+){{0,2}}{_CAP}|[a-z]{{3,}})\b)",
 )
 # A house number said in words before a street in lower case ("twenty two cranbourne grove", "flat three, forty one
 # mill street"): taken where a word of the name is rare or the talk is of where someone lives.
@@ -57,6 +89,9 @@ _LOOSE_ADDRESS = re.compile(
     rf"(?:\b(?i:flat|apartment|unit|room)\s+\d+[a-z]?,?\s+)?(?:\bnumber\s+)?"
     rf"\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+(?P<name>{_CAP})"
     rf"(?P<rest>(?:[ \t]+(?:{_CAP}|[a-z]{{4,}}|yr|y)\b){{1,2}})?")  # "19 Heol y Nant"
+# ... or said with a sound-alike of the street type, in any case ("23 fletcher rowed", "Nineteen Larkfield Terries").
+_BENT_STREET_ADDRESS = re.compile(rf"(?:\b(?i:flat)\s+\d+[a-z]?,?\s+)?\b(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS})),?[ \t]+"
+                                  rf"(?P<name>[A-Za-z][a-z]+(?:[ \t]+[A-Za-z][a-z]+)?)[ \t]+(?P<type>[A-Za-z]{{3,}})\b")
 _ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
                            r"number|i'?m at|still at|round at|new place)\b", re.I)
 _NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
@@ -83,14 +118,19 @@ _VENUE_AFTER = re.compile(rf"\s+(?:{_VENUE_HEADS})\b")
 # The recogniser often writes the kind of place in lower case after the name: "the Brew Stop cafe".
 _VENUE_LOWER_HEAD = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}(?:cafe|café|gym|church|chapel|mosque|pub|club|bar|shop|"
                                r"garage|pharmacy|salon|barbers|takeaway|restaurant|hostel|surgery)\b")
+# ... or after the name, set apart: "The Plant, the pub.", "at Jenny's, the cafe on the corner".
+_NAMED_THEN_KIND = re.compile(rf"\b(?P<name>(?:The\s+)?(?:{_CAP}\s+){{0,2}}{_CAP}),\s+the\s+(?:pub|club|cafe|café|hostel|"
+                              r"gym|chippy|takeaway|bar|restaurant|hotel|church|chapel|mosque|garage|surgery|gp)\b")
 # A transcript in lower case names venues in lower case too ("jo the gp at layton medical centre", "near thornbury
 # retail park"): the kind of place after a word that is not a common one (see find_people_and_places).
 _LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medical\s+centre|health\s+centre|retail\s+park|"
                           r"business\s+park|industrial\s+estate|trading\s+estate|community\s+centre|"
                           r"leisure\s+centre|primary|academy|college|school|lodge|hostel|surgery|hospital|arms|inn)\b")
 # Any kind of place a venue is named with, in lower case after a word no one says but as a name ("brindley
-# logistics", "hollybank family centre"), with one word between at most.
-_LOWER_CASE_NAMED_VENUE = re.compile(rf"\b(?P<name>[a-z]{{4,}})\s+(?:[a-z]+\s+)?(?:{_VENUE_HEADS.lower()})\b")
+# logistics", "hollybank family centre"), with one word between at most; matches may overlap ("approved premises
+# haworth house": "premises" is no name, "haworth" is).
+_LOWER_CASE_NAMED_VENUE = re.compile(
+    rf"(?=(?P<venue>\b(?P<name>[a-z]{{4,}})\s+(?:[a-z]+\s+)?(?:{_VENUE_HEADS.lower()})\b))")
 # ... and streets: a rare word before a kind of street ("outside my nan's on altofts road").
 _LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|street|lane|avenue|close|drive|crescent|grove|"
                                 r"terrace|gardens|mews|parade)\b")
@@ -144,6 +184,15 @@ _NAME_ANSWER = re.compile(r"\b(?:(?:sur|first|last|full|middle|maiden|second|fam
                           r"their|your)\s+name|what'?s\s+(?:he|she|they)\s+called)(?:\s+(?:is|was|again))?[\s?.,]*\n"
                           r"(?:(?:yeah|yes|oh|um|er|erm|uh|well|it's|its|it\s+is|that's|thats)[,.]?\s+)*"
                           r"(?P<name>[A-Za-z][a-z'’-]+(?:[ -][A-Za-z][a-z'’-]+){0,2})[\s.?!]*$", re.I | re.M)
+# ... or after who someone is was asked ("who's your key worker there" "mags. margaret i mean"): a given name or a
+# rare word opening the answer.
+_WHO_ANSWER = re.compile(r"\bwho(?:'?s|\s+is|\s+was)\s+(?:your|his|her|their)\s+[a-z]+(?:\s+[a-z]+)?(?:\s+(?:there|now|then))?"
+                         r"[\s?.,]*\n(?:(?:yeah|yes|oh|um|er|erm|it's|its|that's)[,.]?\s+)*(?P<name>[A-Za-z][a-z'’-]+)"
+                         r"(?=[\s.?!,]*$|[.,]\s)", re.I | re.M)
+# Someone named ("she's called summer", "the baby's called Hope"): a given name even if it is also a word; not what
+# a thing is called ("it's called Turning Point").
+_IS_CALLED = re.compile(r"\b(?<!\bit)(?<!\bthat)(?<!\bthis)(?<!\bwhat)(?:'s|’s|\s+is|\s+was|\s+were|\s+be)\s+(?:called|named)\s+"
+                        r"(?P<name>[A-Za-z][a-z'’-]+)", re.I)
 _NOT_A_NAME_ANSWER = frozenset("""i i'm don't dont know no not sure remember can't cant idea dunno why what sorry the a an
 he she they it is was you we same as mine his hers theirs yours spell spelt how hang on wait let me check one sec second
 yeah yes ok okay right""".split())
@@ -393,6 +442,10 @@ def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
     return verb.tag_ in ("VBZ", "VBD") and verb.text.lower() not in _NOT_AS_SUBJECT
 
 
+# "B12", "M6", "LS6": a code, not a name; the half of a postcode it may be is found with its context (identifiers).
+_SHORT_CODE = re.compile(r"[A-Za-z]{1,2}\d{1,2}")
+
+
 def find_people_and_places(text: str) -> list[Span]:
     """PERSON, LOCATION and ADDRESS spans in ``text`` (utterances separated by newlines)."""
     spans: list[Span] = []
@@ -401,7 +454,7 @@ def find_people_and_places(text: str) -> list[Span]:
     # An entity is read utterance by utterance: spaCy can run one across a line break ("S W.\nRight").
     for ent, piece in ((e, p) for e in doc.ents for p in re.finditer(r"\S(?:[^\n]*\S)?", e.text)):
         value = piece.group()
-        if not value or _is_decoy(value) or not any(c.isalpha() for c in value):
+        if not value or _is_decoy(value) or not any(c.isalpha() for c in value) or _SHORT_CODE.fullmatch(value):
             continue
         greeting = re.match(rf"{_GREETING}[,]?\s+", value, re.I)
         start = ent.start_char + piece.start()
@@ -543,6 +596,14 @@ def find_people_and_places(text: str) -> list[Span]:
         words = m.group("name").split()
         if len(words) <= 3 and not {w.lower() for w in words} & _NOT_A_NAME_ANSWER:
             add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
+    for m in _WHO_ANSWER.finditer(text):
+        name = m.group("name")
+        if name.lower() not in _NOT_A_NAME_ANSWER and not _is_decoy(name) and (
+                name.lower() in names or zipf(name) < 3.5):
+            add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
+    for m in _IS_CALLED.finditer(text):
+        if m.group("name").lower() in names and zipf(m.group("name")) < 6.0:  # not "Everyone's called me Shaz"
+            add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
     for m in _SPELLING_OF.finditer(text):
         if not _is_decoy(m.group("name")):
             add(Span(m.start("name"), m.end("name"), "PERSON", "spelled"))
@@ -583,6 +644,9 @@ def find_people_and_places(text: str) -> list[Span]:
         if first.lower() not in _GENERIC and first.lower() not in _CALENDAR_WORDS and not _is_decoy(m.group()) \
                 and not (starts_sentence and is_common_word(first.lower())):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
+    for m in _NAMED_THEN_KIND.finditer(text):
+        if not all(w.lower() in _GENERIC or w.lower() in _CALENDAR_WORDS for w in m.group("name").split()):
+            add(Span(m.start("name"), m.end("name"), "LOCATION", "venue"))
     for m in _SPOKEN_NUMBER_ADDRESS.finditer(text):
         name = m.group("name").split()
         if not set(name) & _NOT_SPOKEN_STREET_BODY and not _is_decoy(m.group()) and not any(w in MONTHS for w in name) and (
@@ -601,8 +665,8 @@ def find_people_and_places(text: str) -> list[Span]:
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "LOCATION", "venue"))
     for m in _LOWER_CASE_NAMED_VENUE.finditer(text):
-        if zipf(m.group("name")) < RARE_ZIPF and not _is_decoy(m.group("name")) and not _is_decoy(m.group()):
-            add(Span(m.start(), m.end(), "LOCATION", "venue"))
+        if zipf(m.group("name")) < RARE_ZIPF and not _is_decoy(m.group("name")) and not _is_decoy(m.group("venue")):
+            add(Span(m.start("venue"), m.end("venue"), "LOCATION", "venue"))
     for m in _ADDRESS.finditer(text):
         words = m.group().split()
         start = m.start()
@@ -636,6 +700,12 @@ def find_people_and_places(text: str) -> list[Span]:
         # Not a venue ("the Three Horseshoes"); a flat number before it is part of it.
         if not any(s.start <= m.start() < s.end and s.label != "ADDRESS" for s in spans):
             add(Span(m.start(), end, "ADDRESS", "address"))
+    for m in _BENT_STREET_ADDRESS.finditer(text):
+        bent, name = m.group("type").lower(), m.group("name").lower().split()
+        if (sounds_like_a_street_type(bent) and zipf(bent) < 4.5 and not set(name) & _NOT_SPOKEN_STREET_BODY
+                and not any(w in MONTHS or w in _NOT_A_STREET_WORD or w in _NUMBER_WORD_SET for w in name)
+                and not _is_decoy(m.group())):  # not "Level 2 Food Hygiene course", "at two i'm down"
+            add(Span(m.start(), m.end(), "ADDRESS", "address"))
     addresses = [s for s in spans if s.label == "ADDRESS"]
     for m in _HOUSE_NUMBER.finditer(text):
         if any(0 <= m.start() - s.end <= 150 for s in addresses):

@@ -299,6 +299,13 @@ def _named_after(cues: list[tuple[int, int, str]], doc: Document, start: int) ->
                  and _NAMED_AFTER.search(doc.text, max(0, offset - 40), offset)), None)
 
 
+# Someone's age: a number under a hundred after who it is ("she's seventy-five", "you're 22 now").
+_AGE_BEFORE = re.compile(r"\b(?:(?:he|she|i|you|they|we)(?:'s|’s|'m|’m|'re|’re|\s+is|\s+am|\s+are)|aged)\s+$", re.I)
+_AGE = re.compile(r"\d{1,2}|(?:" + "|".join(TENS) + r")(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
+                  + "|".join((*TEENS, "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")), re.I)
+_MORE_CODE = re.compile(r"[\s,-]*(?:\d|[A-Z]\b|(?:oh|double|zero)\b)")
+
+
 def _not_a_piece(text: str, start: int, end: int, tokens: list[Token]) -> bool:
     """A clock time, an ordinal, a year said alone, money or a count ("three hundred and eighty pound", "Sixteen
     mil"), a public helpline, or "oh" said as a word ("Oh, OK")."""
@@ -308,6 +315,8 @@ def _not_a_piece(text: str, start: int, end: int, tokens: list[Token]) -> bool:
         return True
     if len(tokens) == 1 and tokens[0].text.lower() in ("oh", "o"):
         return True
+    if _AGE_BEFORE.search(text, max(0, start - 16), start) and _AGE.fullmatch(said) and not _MORE_CODE.match(text, end):
+        return True  # "She's seventy-five.", "He's 28, I'm thirty-five"
     chars = "".join(_read_token(t.text) for t in tokens)
     return excluded(text, start, end, chars) or bool(_AMOUNT_AFTER.match(text, end))
 

@@ -345,13 +345,19 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
             corrected = not end_piece and _CORRECTION.search("\n".join(doc.texts[max(0, line - 1):line + 2])) \
                 and not excluded(text, start, end, chars) and not _DECIMAL.search(text, start, end)  # "£4.60"
             core = re.sub(r"^[A-Z]+|[A-Z]+$", "", chars) if corrected else ""
-            for where, compact, label in values:
-                if abs(where - line) <= FRAGMENT_WINDOW and (
-                        compact.startswith(chars) or compact.endswith(chars) if end_piece else
-                        chars in compact or corrected and (_one_edit_inside(chars, compact) or (
-                            len(core) >= 3 and _one_edit_inside(core, compact)))):
-                    spans.append(Span(start, end, label, "fragment"))
-                    break
+            # ... or what follows the correction's sentence ("No wait, it's a two. Three seven two.")
+            sentences = _SENTENCE_END.split(text[start:end]) if corrected else []
+            tail = "".join(r.chars for r in code_runs(sentences[-1])) if len(sentences) > 1 else ""
+            near = [(compact, label) for where, compact, label in values if abs(where - line) <= FRAGMENT_WINDOW]
+            # the identifier holding the piece, else (beside a correction) one it is a character away from
+            label = next((label for compact, label in near if (
+                compact.startswith(chars) or compact.endswith(chars) if end_piece else chars in compact)), None)
+            if label is None and corrected:
+                label = next((label for compact, label in near if len(tail) >= 3 and tail in compact), None) or next(
+                    (label for compact, label in near if _one_edit_inside(chars, compact) or any(
+                        len(piece) >= 3 and _one_edit_inside(piece, compact) for piece in (core, tail))), None)
+            if label is not None:
+                spans.append(Span(start, end, label, "fragment"))
     # Letters alone: two or three capitals ("it starts P H...") inside an identifier found nearby, or an
     # utterance that is only letters ("W.", "bee double you.").
     # The flag: two or more letters said one by one (not a word such as "OK").
@@ -403,6 +409,7 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
 
 
 _DECIMAL = re.compile(r"\d\.\d")
+_SENTENCE_END = re.compile(r"(?<![.…])[.!?]\s")  # not a pause ("XXX... double X")
 _GOES_ON_WITH = re.compile(r"(?:^|[.!?]\s+)(?:and\s+)?then(?:\s+it\s+(?:goes|ends(?:\s+in|\s+with)?|'s))?[,\s]+"
                            r"(?P<rest>[^.!?]+)", re.I)
 _IT_IS = re.compile(r"^(?:it's|its|it\s+is)[,\s]+(?P<rest>[^.!?]+)", re.I)
