@@ -601,7 +601,7 @@ def test_pieces_read_out_after_an_identifier_is_named(redactor, texts, value):
      ["October the third"]),
     (["What's his date of birth?", "Ninety-one, I think. He's older than me."], ["Ninety-one"]),
     (["The nursery wants both your dates of birth.", "Mine's the fourth of June, ninety.", "And his dad?",
-      "Hmm. Seventy-eight, the twelfth of March."], ["Seventy-eight", "the twelfth of March"]),
+      "Hmm. Seventy-eight, the twelfth of March."], ["Seventy-eight, the twelfth of March"]),
     (["When were you born?", "The fourth. The fourth of June, 1980."], ["The fourth", "The fourth of June, 1980"]),
 ])
 def test_dates_of_birth_said_as_named_days_bent_months_and_answers(redactor, texts, value):
@@ -950,6 +950,26 @@ def test_a_name_after_who_someone_is_was_asked_or_after_called(redactor):
     kept = shown(redactor, "Who's your GP now?", "The same one.", "who's her landlord", "the council",
                  "Everyone's called me that since school.")
     assert "The same one" in kept and "the council" in kept and "called me that" in kept, kept
+
+
+def test_dates_of_birth_said_with_the_year_first_after_an_age_or_as_someone(redactor):
+    found = labels_in(redactor, "For his dad, sixty-one, the fourth of July.", "and she's nine now isn't she",
+                      "two three seventeen yeah", "He's the twelfth of March, we're doing a cake.")
+    assert ("sixty-one, the fourth of July", "DATE_OF_BIRTH") in found, found
+    assert ("two three seventeen", "DATE_OF_BIRTH") in found, found
+    assert ("the twelfth of March", "DATE_OF_BIRTH") in found, found
+    # in run-on speech, "i'll" after a date is no letter of a code going on
+    found = labels_in(redactor, "and his name and date of birth", "jake. twenty first of the fith ninety one i'll check")
+    assert ("twenty first of the fith ninety one", "DATE_OF_BIRTH") in found, found
+    kept = shown(redactor, "She's the 4th of May in court.", "first appointment's the 2nd of the 5th, ten thirty")
+    assert "4th of May" in kept and "2nd of the 5th" in kept, kept
+
+
+def test_someone_addressed_by_a_name_that_is_also_a_word(redactor):
+    found = labels_in(redactor, "Hope, you've done really well this month.")
+    assert ("Hope", "PERSON") in found, found
+    kept = shown(redactor, "Fine, I'll note it.", "Right, you can go.")
+    assert "Fine" in kept and "Right" in kept, kept
 
 
 def test_an_age_is_no_piece_of_a_postcode(redactor):

@@ -23,6 +23,7 @@ _SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|nin
                       r"five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine))")
 _YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
 _FULL_YEAR = rf"(?:(?:19|20)\d\d|{_SPOKEN_YEAR})"
+_SPOKEN_OLD_YEAR = r"(?:forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
 _SEP = r"[\s,]+"
 # Months as the recogniser hears them too: split in two ("no vember", "sept ember"), misspelt ("Febuary"),
 # cut short ("Octo") or sound-alike ("Jew Lie").
@@ -36,7 +37,8 @@ DATE = re.compile(
     rf"\b(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}\.?(?:{_SEP}{_YEAR})?"
     rf"|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY}(?:{_SEP}{_YEAR})?"
     # year first, and no other year after: "Nineteen forty-three, the fifth of May", "1990, October 5th"
-    rf"|{_FULL_YEAR}\s*,\s*(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY})(?!{_SEP}{_YEAR})"
+    rf"|(?:{_FULL_YEAR}|{_SPOKEN_OLD_YEAR})\s*,\s*(?:(?:the\s+)?{_DAY}(?:\s+o[fn])?{_SEP}{_MONTH}|{_MONTH}\.?{_SEP}(?:the\s+)?{_DAY})"
+    rf"(?!{_SEP}{_YEAR})"  # ... or a year of the last century said short: "Seventy-four, the eighth of June"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:19|20)?\d\d)\b",
     re.I,
 )
@@ -59,7 +61,7 @@ _ORDINAL = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL_WORDS_PATTERN})"
 _ORDINALS_ONLY = re.compile(rf"(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}{_SEP}", re.I)
 # Day and month as ordinals with no year ("the fourteenth of the sixth..."): a date only after a birth word.
 _ORDINAL_PAIR = re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?:[\s,]+of\s+the)?{_SEP}{_ORDINAL}\b", re.I)
-_CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|[A-Z]\b)", re.I)
+_CODE_GOES_ON = re.compile(r"\s*(?:stroke|slash|/|\d|(?![ia]\b)[A-Z](?![\w'’]))", re.I)  # not "I think", "i'll"
 _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthdays?|birth\s+(?:dates?|years?)|b'day|"
                             r"years?\s+of\s+birth|"
                             r"gave\s+birth|had\s+(?:the|a|her|my|our|his|their)\s+(?:baby|little\s+(?:boy|girl)))\b", re.I)
@@ -78,31 +80,40 @@ _AGE_THEN = re.compile(r"[\s,;-]+(?:so\s+|and\s+|when\s+)?(?:he|she|they|you|i|w
 _AGE_BEFORE = re.compile(r"\b(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+are|\s+am)\s+(?:only\s+|just\s+)?"
                          r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+now|\s+years?\s+old)?"
-                         r"[\s.,;]*$", re.I)
+                         r"(?:,?\s+(?:isn't|is|wasn't|aren't|ain't)\s+(?:he|she|they|it|you)|,?\s+innit)?"  # "..., isn't he"
+                         r"[\s.,;?]*$", re.I)
+# Someone is a day: their birthday ("She's the fourth of April, we're going out for it", "mine's the 5th of May"), not
+# where they will be then ("he's the 4th of May in court").
+_SOMEONE_IS = re.compile(r"\b(?:he|she|i|mine|his|hers|yours|theirs)(?:'s|’s|'m|’m|\s+is|\s+am)\s+$", re.I)
+_NOT_A_BIRTHDAY_AFTER = re.compile(r"[\s,]*(?:at|in|for|from|till|until|to|on)\b", re.I)
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
 # A year said in two words at the end, thirty to ninety-nine: the previous century ("..., ninety-four").
 _SPOKEN_LAST_CENTURY = re.compile(r"\b(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|"
-                                  r"four|five|six|seven|eight|nine))?\W*$", re.I)
+                                  r"four|five|six|seven|eight|nine))?(?:\W*$|\s*,(?=.*[a-z]))", re.I)  # or first
 
 
 _TEENS_AND_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+# The year of a date all in numbers, said as a teen: this century's ("six six eighteen").
+_NUMERIC_TEEN_YEAR = re.compile(r".*\b(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)",
+                                re.I | re.S)
 _SPOKEN_2000S = re.compile(r"\b(?:two\s+thousand(?:\s+and)?\s+|twenty[\s-](?=(?:ten|eleven|twelve|thirteen|fourteen|"
                            r"fifteen|sixteen|seventeen|eighteen|nineteen)\b))(" + "|".join(_TEENS_AND_UNITS) + r")\b", re.I)
 
 
-def _birth_year_like(text: str, today: date, years_ago: int = 14) -> bool:
+def _birth_year_like(text: str, today: date, years_ago: int = 14, teen_year: bool = False) -> bool:
     """True when the date names a year at least ``years_ago`` years ago (no appointment is booked 14 years
-    back)."""
+    back); ``teen_year``: a date all in numbers may end in this century's year said as a teen ("six six
+    eighteen"; elsewhere "the 2nd of the 5th, ten thirty" is a time)."""
     m = _YEAR_DIGITS.search(text)
     if m:
         return int(m.group()) <= today.year - years_ago
     numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)|.*?[a-z][\s,]+'?(\d\d)", text, re.I)
     if numeric:  # "12/9/77", "6 June 95": a two-digit year in the previous century
         return int(numeric.group(1) or numeric.group(2)) > today.year % 100
-    said = _SPOKEN_2000S.search(text)
-    if said:  # "two thousand and four", "twenty eleven"
+    said = _SPOKEN_2000S.search(text) or (teen_year and _NUMERIC_DATE.fullmatch(text) and _NUMERIC_TEEN_YEAR.fullmatch(text))
+    if said:  # "two thousand and four", "twenty eleven", "six six eighteen"
         return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - years_ago
     return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
 
@@ -350,6 +361,9 @@ _ANSWERED_DATE = re.compile(rf"(?:(?:yeah|yes|no|nah|sorry|it's|its)[,.]?\s+)?(?
                             re.I)
 
 
+_CORRECTION_REACH = 100  # characters after a date of birth (or into the reply) in which it is put right
+
+
 def _corrections(text: str, births: list[Span]) -> list[Span]:
     """A date, or a day alone, put right after a date of birth: later in its utterance ("Octo 3rd 96, no hang
     on, the 13th") or in the utterance straight after it ("No, twenty-fifth.", or a date that opens it), with no
@@ -361,6 +375,7 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
         reply_end = text.find("\n", line_end + 1)
         reply_end = len(text) if reply_end < 0 or line_end == len(text) else reply_end
         for start, end in ((birth.end, line_end), (line_end, reply_end)):
+            end = min(end, start + _CORRECTION_REACH)  # run-on speech joined into one long line
             said = text[start:end]
             fixed = _CORRECTS.search(said)
             if _CLOCK.search(said):
@@ -565,7 +580,8 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
         if overlaps(m.start(), m.end(), spans):
             continue
         value = m.group()
-        has_year = (numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I) or re.match(_FULL_YEAR, value, re.I))
+        has_year = (numeric or bool(re.search(rf"{_YEAR}\s*$", value, re.I) or re.match(_FULL_YEAR, value, re.I)
+                                    or re.match(rf"{_SPOKEN_OLD_YEAR}\s*,", value, re.I))
                     or "/" in value or "." in value)
         # A birth word introduces the next date only: not one after another date has been given. A plural one
         # ("the kids' dates of birth") introduces a list: each date with a year soon after the last one.
@@ -585,8 +601,10 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
         else:
             birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list or asked
                          or (has_year and _birth_year_like(value, today)) or _AGE_THEN.match(text, m.end()))
-        birth = birth or (has_year and _birth_year_like(value, today, years_ago=1)
+        birth = birth or (has_year and _birth_year_like(value, today, years_ago=1, teen_year=True)
                           and bool(_AGE_BEFORE.search(text[max(0, m.start() - 40):m.start()])))
+        birth = birth or bool(_SOMEONE_IS.search(text[max(0, m.start() - 12):m.start()]) and "\n" not in value
+                              and not _NOT_A_BIRTHDAY_AFTER.match(text, m.end()))
         if birth:
             spans.append(Span(m.start(), m.end(), "DATE_OF_BIRTH",
                               "date+context" if context or in_list or asked else "date+year"))

@@ -44,6 +44,10 @@ FILLERS = frozenset("""yeah yes yep yup aye ok okay right go on mm mmm hm mhm hm
 hang wait a sec second bit slower slowly and then next rest of it it's its is that's so got carry keep going
 lovely great ta cheers thanks sure alright hold let me check see what was the last first one bit after before
 number's numbers digits reads says ends begins starts with write down pen""".split())
+# Greetings, praise, answers and words for who someone is: never a name, whatever a name list or tagger says.
+NEVER_NAMES = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
+perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
+muggins yours truly sir madam love reg""".split())
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
 PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110

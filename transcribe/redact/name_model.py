@@ -25,7 +25,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexicons import COMMON_WORD_ZIPF, DECOYS, FILLERS, first_names, is_common_word, places, zipf
+from .lexicons import (
+    COMMON_WORD_ZIPF,
+    DECOYS,
+    FILLERS,
+    NEVER_NAMES,
+    first_names,
+    is_common_word,
+    places,
+    zipf,
+)
 from .name_model_int8 import INT8_MODEL
 from .spans import Document, Span
 from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
@@ -40,10 +49,7 @@ PLACE_THRESHOLD = 0.3
 _PRONOUN_AFTER = re.compile(r" (?:my|me|you|your|he|she|it|we|they|them|him|her|us|i|do|be|so|not)\b", re.I)
 _PERSON_TYPES, _PLACE_TYPES = ("GIVEN_NAME", "SURNAME"), ("CITY",)
 # Tagged now and then though never names: greetings, praise, relations, words for oneself, "reg" (the car's).
-_NEVER = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
-perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
-muggins yours truly sir madam love reg""".split()) | FILLERS | DECOYS | set(DIGIT_WORDS) | set(TEENS) | set(TENS) \
-    | set(NATO)
+_NEVER = NEVER_NAMES | FILLERS | DECOYS | set(DIGIT_WORDS) | set(TEENS) | set(TENS) | set(NATO)
 _LOWERCASE_WORD_ZIPF = 3.0  # a lower-case word this common is a word ("white", "summer's"), not a name
 # ... unless it is a given name no commoner than this and the model is sure of it ("with tyler and his missus",
 # "brad? He's in grimsby"; on the tuning sets no such word was anything but a name; at 0.8 "holly was growing up the

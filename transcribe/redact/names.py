@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..vocabulary import MONTHS, WEEKDAYS
-from .lexicons import DECOYS, VEHICLE_MODELS, first_names, is_common_word, places, zipf
+from .lexicons import DECOYS, NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, places, zipf
 from .spans import Span
 from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
@@ -228,7 +228,7 @@ _LOWER_GREETING = re.compile(rf"^{_GREETING}[,]?\s+(?P<name>[a-z]{{3,}})\b", re.
 _CUES.append(_LOWER_GREETING)
 # What people are called when greeted, not by name ("morning mate", "hiya love").
 _GREETED_AS = frozenset("mate love pal bud buddy hun babe darling duck chuck chief boss lad lads guys folks all "
-                        "everyone sir madam gents fella bro bruv".split())
+                        "everyone sir madam gents fella bro bruv honey sweetheart sweetie petal pet hen flower".split())
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
 _INTRODUCTION = _CUES[2]
 _SPELLED = re.compile(r"(?<![\w'’])(?:(?:double\s+)?[A-Za-z][- \t.,]+){2,}(?:double\s+)?[A-Za-z]\b")
@@ -410,6 +410,9 @@ _ROLE_AFTER = re.compile(r"\s+the\s+(?:gp|doctor|nurse|landlord|landlady|manager
                          r"receptionist|chaplain|keyworker|key\s+worker|counsellor|warden|neighbour|teacher|"
                          r"social\s+worker|support\s+worker|dealer|bouncer)\b", re.I)
 _NOT_AS_SUBJECT = frozenset(("is", "was", "has", "had", "does", "did"))
+# What follows a name someone is addressed by, opening an utterance: a comma, then a pronoun or an auxiliary.
+_ADDRESSED = re.compile(r",\s+(?:i|i'm|i'll|i've|i'd|you|you're|you've|you'll|you'd|we|we're|we'll|we've|"
+                        r"can|could|would|will|do|don't|did|have|are|is|it's|that's|listen|look)\b", re.I)
 
 
 def _opens_clause_as_subject(doc, token) -> bool:
@@ -432,6 +435,10 @@ def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
             return token.pos_ in ("PROPN", "NOUN", "X", "INTJ") and (zipf(word) < RARE_ZIPF or lower in names
                                                              and not is_common_word(word))
         return lower in names and not is_common_word(word) and _ROLE_AFTER.match(text, token.idx + len(word)) is not None
+    if (word[:1].isupper() and lower in names and token.pos_ in ("PROPN", "NOUN") and lower not in _GREETED_AS
+            and lower not in NEVER_NAMES
+            and (token.idx == 0 or text[token.idx - 1] == "\n") and _ADDRESSED.match(text, token.idx + len(word))):
+        return True  # someone spoken to by name: "Faith, I'll be honest", "Will, you need to ..."
     if not (word[:1].isupper() and lower in names and is_common_word(word) and _at_sentence_start(text, token.idx)
             and token.pos_ in ("PROPN", "NOUN", "ADJ", "VERB", "AUX") and lower not in MONTHS
             and lower not in WEEKDAYS) or token.i + 1 >= len(doc):
