@@ -972,6 +972,12 @@ def test_someone_addressed_by_a_name_that_is_also_a_word(redactor):
     assert "Fine" in kept and "Right" in kept, kept
 
 
+def test_public_bodies_clock_times_and_conjunctions_stay_beside_identifiers(redactor):
+    kept = shown(redactor, "Their place is in Leek, ST13 something, 3 pm on Tuesday.", "you have to tell dvla",
+                 "i can't go near northfield cos of the order")
+    assert "3 pm" in kept and "dvla" in kept and "cos of" in kept, kept
+
+
 def test_an_age_is_no_piece_of_a_postcode(redactor):
     kept = shown(redactor, "What's the postcode there?", "L S eleven, five P Q.", "And how old's your nan?",
                  "She's eighty-two.", "He's 27, I'm thirty-one.")

@@ -23,7 +23,7 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |jobcentre|jobcentre plus|job centre|the jobcentre|social services|children's services|crisis team|a&e
 |crown court|magistrates|magistrates court|the magistrates|county court|the council|housing options
 |turning point|change grow live|cgl|nacro|aa|na|alcoholics anonymous|narcotics anonymous|talking therapies
-|iapt|gp|the gp|hmpps|mappa|marac|idva|uk|england|britain|great britain|english|british|god|christmas|easter
+|iapt|gp|the gp|hmpps|mappa|marac|idva|dvla|the dvla|hmrc|dbs|cps|uk|england|britain|great britain|english|british|god|christmas|easter
 |monday|tuesday|wednesday|thursday|friday|saturday|sunday|covid|google|facebook|whatsapp|instagram|snapchat
 |tiktok|youtube|netflix|xbox|playstation|iphone|android|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
 |speaker|ssp|cscs|dbs|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme
@@ -47,7 +47,7 @@ number's numbers digits reads says ends begins starts with write down pen""".spl
 # Greetings, praise, answers and words for who someone is: never a name, whatever a name list or tagger says.
 NEVER_NAMES = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
 perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
-muggins yours truly sir madam love reg""".split())
+muggins yours truly sir madam love reg cos coz cuz""".split())
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
 PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110

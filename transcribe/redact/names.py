@@ -545,7 +545,7 @@ def find_people_and_places(text: str) -> list[Span]:
                 and lower not in LETTER_NAMES and any(a <= token.idx < b for a, b in uncased)
                 or zipf(word) < _LOWERCASE_SUBJECT_NAME_ZIPF and token.pos_ in ("PROPN", "NOUN", "ADJ", "ADV", "X")
                 and _opens_clause_as_subject(doc, token)) \
-                and not _RELATION_WORD.fullmatch(lower):  # "me mate", "the missus": who, not a name
+                and not _RELATION_WORD.fullmatch(lower) and lower not in NEVER_NAMES:  # "me mate": who, not a name
             add(Span(token.idx, token.idx + len(word), "PERSON", "lexicon"))  # "I told marek", "ask shannon"
         elif lower in names and _trusted_capitalised(text, token.idx, word) and token.pos_ in ("PROPN", "NOUN", "ADJ", "X"):
             end = token.idx + len(word)

@@ -59,7 +59,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 12,500 or 1,250,000.
 _WRITTEN_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 _WORD = re.compile(r"[A-Za-z']+")
 # Pieces that are never part of an identifier: ordinals ("the 17th"), clock times ("11:15", "2.30").
-NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
+NOT_A_PIECE = re.compile(r"\d{1,2}(?:st|nd|rd|th)|\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\b|\d{1,2}[:.]\d{2}", re.I)
 _ONE_IN_PASSING = re.compile(r"\b(?:the|that|this|which|any|every|each|no)\s+$", re.I)  # "is that the one off my licence?"
 
 
