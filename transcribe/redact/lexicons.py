@@ -23,7 +23,7 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |jobcentre|jobcentre plus|job centre|the jobcentre|social services|children's services|crisis team|a&e
 |crown court|magistrates|magistrates court|the magistrates|county court|the council|housing options
 |turning point|change grow live|cgl|nacro|aa|na|alcoholics anonymous|narcotics anonymous|talking therapies
-|iapt|gp|the gp|hmpps|mappa|marac|idva|dvla|the dvla|hmrc|dbs|cps|uk|england|britain|great britain|english|british|god|christmas|easter
+|iapt|gp|the gp|hmpps|mappa|marac|idva|dvla|the dvla|hmrc|cps|uk|england|britain|great britain|english|british|god|christmas|easter
 |monday|tuesday|wednesday|thursday|friday|saturday|sunday|covid|google|facebook|whatsapp|instagram|snapchat
 |tiktok|youtube|netflix|xbox|playstation|iphone|android|paypal|uber|deliveroo|lol|ok|okay|yeah|alright|cheers
 |speaker|ssp|cscs|dbs|nvq|gcse|gcses|btec|cv|licence|curfew|tag|epf|ots|pss|ipp|upw|unpaid work|ets|accredited programme

@@ -427,8 +427,9 @@ def _opens_clause_as_subject(doc, token) -> bool:
 def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
     """A word the other rules left that names someone by where it stands: a rare word in lower case after a
     relation ("me mate gaz helped", "his missus chantelle"), a given name in lower case before who they are ("jo
-    the gp", "mo the landlord"), or an everyday word that is a given name opening a sentence as the subject of a
-    verb ("Guy runs it", "Hope's been poorly", "Will's looking after his dog"; not "Hope is...", "Rich was...")."""
+    the gp", "mo the landlord"), a given name someone is addressed by opening an utterance ("Faith, I'll be
+    honest"), or an everyday word that is a given name opening a sentence as the subject of a verb ("Guy runs it",
+    "Hope's been poorly", "Will's looking after his dog"; not "Hope is...", "Rich was...")."""
     word, lower = token.text, token.text.lower()
     if word.islower():
         if _AFTER_RELATION.search(text, max(0, token.idx - 30), token.idx):
