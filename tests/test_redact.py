@@ -978,6 +978,13 @@ def test_public_bodies_clock_times_and_conjunctions_stay_beside_identifiers(reda
     assert "3 pm" in kept and "dvla" in kept and "cos of" in kept, kept
 
 
+def test_a_street_named_gate_in_lower_case(redactor):
+    found = labels_in(redactor, "the bookies on northgate has shut")
+    assert ("northgate", "ADDRESS") in found, found
+    kept = shown(redactor, "he'll investigate it", "don't tailgate on the motorway")
+    assert "investigate" in kept and "tailgate" in kept, kept
+
+
 def test_an_age_is_no_piece_of_a_postcode(redactor):
     kept = shown(redactor, "What's the postcode there?", "L S eleven, five P Q.", "And how old's your nan?",
                  "She's eighty-two.", "He's 27, I'm thirty-one.")

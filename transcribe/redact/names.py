@@ -131,6 +131,11 @@ _LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medi
 # haworth house": "premises" is no name, "haworth" is).
 _LOWER_CASE_NAMED_VENUE = re.compile(
     rf"(?=(?P<venue>\b(?P<name>[a-z]{{4,}})\s+(?:[a-z]+\s+)?(?:{_VENUE_HEADS.lower()})\b))")
+# A street named "...gate" in lower case (the old northern word for a street: "the jobcentre on eastgate"), after a
+# place word, and not a venue's name ("near westgate pharmacy" is the venue rules'); a town so named is the
+# gazetteer's ("in harrogate").
+_GATE_STREET = re.compile(rf"\b(?:on|off|down|up|along|at|near|by)\s+(?:the\s+)?(?P<name>[a-z]{{3,}}gate)\b"
+                          rf"(?!\s+(?:{_VENUE_HEADS.lower()})\b)")
 # ... and streets: a rare word before a kind of street ("outside my nan's on altofts road").
 _LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|street|lane|avenue|close|drive|crescent|grove|"
                                 r"terrace|gardens|mews|parade)\b")
@@ -665,6 +670,10 @@ def find_people_and_places(text: str) -> list[Span]:
             add(Span(m.start("x"), m.end(), "LOCATION", "venue"))
     for m in _PUB_SIGN.finditer(text):
         add(Span(m.start("pub"), m.end("pub"), "LOCATION", "venue"))
+    for m in _GATE_STREET.finditer(text):
+        name = m.group("name").lower()
+        if zipf(name) < RARE_ZIPF and name not in towns:
+            add(Span(m.start("name"), m.end("name"), "ADDRESS", "address"))
     for m in _LOWER_CASE_STREET.finditer(text):
         if zipf(m.group("name")) < RARE_ZIPF and m.group("name") not in MONTHS and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
