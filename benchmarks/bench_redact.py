@@ -67,7 +67,7 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("fourteenth", "fourteenth.jsonl", "tuning"), ("fifteenth", "fifteenth.jsonl", "tuning"),
         ("eighteenth", "eighteenth.jsonl", "tuning"), ("twentieth", "twentieth.jsonl", "tuning"),
         ("twentysecond", "twentysecond.jsonl", "tuning"), ("twentyfourth", "twentyfourth.jsonl", "tuning"),
-        ("twentysixth", "twentysixth.jsonl", "tuning"),
+        ("twentysixth", "twentysixth.jsonl", "tuning"), ("twentyeighth", "twentyeighth.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
         ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),

@@ -985,6 +985,31 @@ def test_a_street_named_gate_in_lower_case(redactor):
     assert "investigate" in kept and "tailgate" in kept, kept
 
 
+def test_letters_read_out_in_lower_case_run_on_speech(redactor):
+    found = labels_in(redactor, "and whats the reg on the van", "d k sixty eight hang on its on the paperwork x r p",
+                      "postcode", "l twelve something i cant remember the rest")
+    assert ("x r p", "VEHICLE_REG") in found and ("l twelve", "POSTCODE") in found, found
+    kept = shown(redactor, "whats the reg", "its in the garage till 6 p.m. tonight")
+    assert "6 p.m." in kept, kept
+
+
+def test_lower_case_places_pubs_and_offices(redactor):
+    found = labels_in(redactor, "is that the one in hunslet", "he drinks at the white hart most nights",
+                      "they've moved your case to the sheffield team")
+    assert ("hunslet", "LOCATION") in found and ("white hart", "LOCATION") in found, found
+    assert ("sheffield", "LOCATION") in found, found
+    kept = shown(redactor, "he was in rehab for a month", "the red tape at the council", "the reading office")
+    assert "rehab" in kept and "red tape" in kept and "reading office" in kept, kept
+
+
+def test_helplines_greetings_and_ages_without_apostrophes(redactor):
+    found = labels_in(redactor, "Morning Dale, sit yourself down.")
+    assert ("Dale", "PERSON") in found, found
+    kept = shown(redactor, "If it happens again ring the helpline on 0808 2000 247.", "whats the postcode",
+                 "b twelve nine q x", "and your mum", "shes seventy two now")
+    assert "0808 2000 247" in kept and "seventy two" in kept, kept
+
+
 def test_an_age_is_no_piece_of_a_postcode(redactor):
     kept = shown(redactor, "What's the postcode there?", "L S eleven, five P Q.", "And how old's your nan?",
                  "She's eighty-two.", "He's 27, I'm thirty-one.")

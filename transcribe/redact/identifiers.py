@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 import phonenumbers
 
-from .lexicons import is_common_word, places
+from .lexicons import PUBLIC_NUMBERS, is_common_word, places
 from .names import is_street_word
 from .spans import Document, Span, overlaps
 from .spoken import DIGIT_WORDS, LETTER_NAMES, NATO, TEENS, TENS, WEAK_ZEROS, CodeRun
@@ -71,7 +71,7 @@ _RULES: list[tuple[str, re.Pattern, Callable[[re.Match], bool]]] = [
     ("CRO_NUMBER", re.compile(r"SF(\d{2})/?(\d{1,6})([A-Z])"), lambda m: cro_valid(m.group(1), m.group(2), m.group(3))),
     ("NINO", re.compile(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?"), lambda m: nino_valid(m.group())),
     ("NHS_NUMBER", re.compile(r"\d{10}"), lambda m: nhs_number_valid(m.group())),
-    ("PHONE", re.compile(r"(?:44|0)\d{9,10}"), lambda m: phone_valid(m.group())),
+    ("PHONE", re.compile(r"(?:44|0)\d{9,10}"), lambda m: phone_valid(m.group()) and m.group() not in PUBLIC_NUMBERS),
     ("PRISON_NUMBER", re.compile(r"[A-Z]\d{4}[A-Z]{2}"), lambda m: True),
     ("CRN", re.compile(r"[A-Z]\d{6}"), lambda m: True),
     ("VEHICLE_REG", re.compile(r"[A-Z]{2}\d{2}[A-Z]{3}"), lambda m: True),

@@ -49,7 +49,7 @@ NEVER_NAMES = frozenset("""hiya hi hello hey morning afternoon evening lovely br
 perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
 muggins yours truly sir madam love reg cos coz cuz""".split())
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
-PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
+PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08003285644 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110
 08000608040 03333443444 08009177650 08003762800""".split())
 

@@ -55,6 +55,7 @@ OPENS_FOR = 3  # utterances after the cue (and after each piece) in which pieces
 _NAMED_AFTER = re.compile(r"\b(?:that's|that\s+is|that\s+was|it's|this\s+is)\s+(?:my|the|his|her|their|your)\s+"
                           r"(?:(?:new|old|own|current)\s+)?$", re.I)
 _CLOCK = re.compile(r"\d{1,2}[ap]m", re.I)  # "9am"
+_CLOCK_LETTERS = re.compile(r"\b[ap] m\b")  # "11 p.m." read as tokens
 _OCLOCK = re.compile(r"\s*o'?\s?clock\b", re.I)
 _YEAR = re.compile(r"(?:19[3-9]|20[0-3])\d")  # "back in 2019": a year said alone
 # The rest of an amount or a count: "three hundred [and eighty pound]", "Sixteen [mil]".
@@ -259,6 +260,11 @@ def _code_word(tokens: list[Token], i: int) -> tuple[int, str]:
         return 1, "strong"  # ("Tidy?": two letters echoed alone)
     if len(word) == 1 and word.isupper():
         return 1, "letter"
+    if len(word) == 1 and word.isalpha() and lower not in "ai" and not _CLOCK_LETTERS.search(
+            " ".join(t.text.lower() for t in tokens[max(0, i - 1):i + 2])) and (any(
+            0 <= j < len(tokens) and len(tokens[j].text) == 1 and tokens[j].text.isalpha() for j in (i - 1, i + 1))
+            or i + 1 < len(tokens) and _read_token(tokens[i + 1].text).isdigit()):
+        return 1, "letter"  # letters said one by one, or before a number, in lower case ("g b u", "s five")
     if lower in _JOIN:
         return 1, "join"
     return 1, ""
@@ -300,7 +306,8 @@ def _named_after(cues: list[tuple[int, int, str]], doc: Document, start: int) ->
 
 
 # Someone's age: a number under a hundred after who it is ("she's seventy-five", "you're 22 now").
-_AGE_BEFORE = re.compile(r"\b(?:(?:he|she|i|you|they|we)(?:'s|’s|'m|’m|'re|’re|\s+is|\s+am|\s+are)|aged)\s+$", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:(?:he|she|i|you|they|we)(?:'s|’s|'m|’m|'re|’re|\s+is|\s+am|\s+are)|aged|"
+                         r"(?:hes|shes|im|youre|theyre))\s+$", re.I)  # (the recogniser drops the apostrophe too)
 _AGE = re.compile(r"\d{1,2}|(?:" + "|".join(TENS) + r")(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
                   + "|".join((*TEENS, "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")), re.I)
 _MORE_CODE = re.compile(r"[\s,-]*(?:\d|[A-Z]\b|(?:oh|double|zero)\b)")
