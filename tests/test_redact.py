@@ -1010,6 +1010,13 @@ def test_helplines_greetings_and_ages_without_apostrophes(redactor):
     assert "0808 2000 247" in kept and "seventy two" in kept, kept
 
 
+def test_reg_in_talk_of_a_car_is_its_registration(redactor):
+    kept = shown(redactor, "He's bought an old Astra off his cousin.", "Reg is on the insurance letter.",
+                 "What car is it?", "Reg?")
+    assert "Reg is" in kept and "Reg?" in kept, kept
+    assert ("Reg", "PERSON") in labels_in(redactor, "My uncle Reg came round on Sunday.")
+
+
 def test_an_age_is_no_piece_of_a_postcode(redactor):
     kept = shown(redactor, "What's the postcode there?", "L S eleven, five P Q.", "And how old's your nan?",
                  "She's eighty-two.", "He's 27, I'm thirty-one.")

@@ -462,6 +462,9 @@ def _names_someone(text: str, doc, token, names: frozenset[str]) -> bool:
     return verb.tag_ in ("VBZ", "VBD") and verb.text.lower() not in _NOT_AS_SUBJECT
 
 
+_REG_AFTER = re.compile(r"\s*(?:\?|number|plate|on\s+it|is\s+(?:[A-Z]\b|[A-Z]{2}\d))")
+_VEHICLE_TALK = re.compile(r"\b(?:car|van|vehicle|motor|motorbike|bike|plates?|driv(?:e|ing|er)|insured|insurance|"
+                           r"log\s*book|v5c?|dvla|mot)\b", re.I)
 # "B12", "M6", "LS6": a code, not a name; the half of a postcode it may be is found with its context (identifiers).
 _SHORT_CODE = re.compile(r"[A-Za-z]{1,2}\d{1,2}")
 
@@ -747,4 +750,7 @@ def find_people_and_places(text: str) -> list[Span]:
         before = nickname.search(text, max(0, span.start - 8), span.start) if span.label == "PERSON" else None
         if before:
             spans[i] = Span(before.start(), span.end, span.label, span.detector)
-    return spans
+    # "Reg" in talk of a car is its registration, not Reginald ("a little Fiesta. Reg is Mike Alpha two one").
+    return [s for s in spans if not (s.label == "PERSON" and text[s.start:s.end].lower() == "reg" and (
+        _REG_AFTER.match(text, s.end) or _VEHICLE_TALK.search(text, max(0, s.start - 150), s.start)
+        or any(w in VEHICLE_MODELS for w in re.findall(r"[a-z]+", text[max(0, s.start - 150):s.start].lower()))))]
