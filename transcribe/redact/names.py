@@ -159,6 +159,7 @@ _LOWER_PUB = re.compile(_AT_THE + r"(?P<x>[a-z]{3,})\s+(?:and|&)\s+(?P<y>[a-z]{3
 # ... or a sign with the word pub signs put before it ("near the red lion", "at the royal oak", "the kings head").
 _PUB_SIGN_ADJECTIVE = re.compile(_AT_THE + r"(?P<x>red|white|black|golden|royal|old|green|blue|grey|brown|kings?|"
                                  r"queens?|nags|rising|dun|spotted|three|two)\s+(?P<y>[a-z]{3,})\b")
+_SIGNS_AFTER_ADJECTIVE = _PUB_SIGN_WORDS | frozenset("oak head cow fleece cross".split())  # "the royal oak"
 # A town in lower case before the office or service there ("transferring to the sheffield office").
 _TOWN_SERVICE = re.compile(r"\bthe\s+(?P<town>[a-z]{4,})\s+(?:office|branch|team|magistrates|crown\s+court|court|"
                            r"hospital|jobcentre|job\s+centre|hub|depot|prison|nick)\b")
@@ -679,7 +680,7 @@ def find_people_and_places(text: str) -> list[Span]:
         if {m.group("x"), m.group("y")} & _PUB_SIGN_WORDS and not {m.group("x"), m.group("y")} & _NOT_VENUE_WORDS:
             add(Span(m.start("x"), m.end(), "LOCATION", "venue"))
     for m in _PUB_SIGN_ADJECTIVE.finditer(text):
-        if m.group("y") in _PUB_SIGN_WORDS | {"oak", "head", "hart", "cow", "lamb", "fleece", "cross", "sun"}:
+        if m.group("y") in _SIGNS_AFTER_ADJECTIVE:
             add(Span(m.start("x"), m.end(), "LOCATION", "venue"))
     for m in _TOWN_SERVICE.finditer(text):
         if m.group("town") in towns and zipf(m.group("town")) < 4.5 and not is_common_word(m.group("town")):
