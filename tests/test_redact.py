@@ -963,6 +963,10 @@ def test_dates_of_birth_said_with_the_year_first_after_an_age_or_as_someone(reda
     assert ("twenty first of the fith ninety one", "DATE_OF_BIRTH") in found, found
     kept = shown(redactor, "She's the 4th of May in court.", "first appointment's the 2nd of the 5th, ten thirty")
     assert "4th of May" in kept and "2nd of the 5th" in kept, kept
+    # the recogniser drops the apostrophes too
+    found = labels_in(redactor, "shes eleven now isnt she", "four nine fifteen", "and hes the tenth of june we're going out")
+    assert ("four nine fifteen", "DATE_OF_BIRTH") in found, found
+    assert ("the tenth of june", "DATE_OF_BIRTH") in found, found
 
 
 def test_someone_addressed_by_a_name_that_is_also_a_word(redactor):

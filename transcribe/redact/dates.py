@@ -77,14 +77,16 @@ _AGE_THEN = re.compile(r"[\s,;-]+(?:so\s+|and\s+|when\s+)?(?:he|she|they|you|i|w
                        r"pounds?|times?|years?(?!\s+old)))", re.I)
 # Someone's age said just before a date ("she's eleven now. Eleventh of the eleventh, twenty thirteen."): a
 # date in a past year then is when they were born.
-_AGE_BEFORE = re.compile(r"\b(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+are|\s+am)\s+(?:only\s+|just\s+)?"
+_AGE_BEFORE = re.compile(r"\b(?:(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+are|\s+am)|hes|shes|theyre|im|youre)\s+"
+                         r"(?:only\s+|just\s+)?"
                          r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+now|\s+years?\s+old)?"
-                         r"(?:,?\s+(?:isn't|is|wasn't|aren't|ain't)\s+(?:he|she|they|it|you)|,?\s+innit)?"  # "..., isn't he"
+                         r"(?:,?\s+(?:isn'?t|is|wasn'?t|aren'?t|ain'?t)\s+(?:he|she|they|it|you)|,?\s+innit)?"  # "..., isn't he"
                          r"[\s.,;?]*$", re.I)
 # Someone is a day: their birthday ("She's the fourth of April, we're going out for it", "mine's the 5th of May"), not
 # where they will be then ("he's the 4th of May in court").
-_SOMEONE_IS = re.compile(r"\b(?:he|she|i|mine|his|hers|yours|theirs)(?:'s|’s|'m|’m|\s+is|\s+am)\s+$", re.I)
+_SOMEONE_IS = re.compile(r"\b(?:(?:he|she|i|mine|his|hers|yours|theirs)(?:'s|’s|'m|’m|\s+is|\s+am)|hes|shes|im|mines)\s+$",
+                         re.I)
 _NOT_A_BIRTHDAY_AFTER = re.compile(r"[\s,]*(?:at|in|for|from|till|until|to|on)\b", re.I)
 _YEAR_DIGITS = re.compile(r"\b(?:19|20)\d\d\b")
 _SPOKEN_CENTURY = re.compile(r"\bnineteen[\s-]", re.I)
