@@ -68,13 +68,14 @@ SETS = [("dev", "dev.jsonl", "development"), ("garbled", "garbled.jsonl", "tunin
         ("eighteenth", "eighteenth.jsonl", "tuning"), ("twentieth", "twentieth.jsonl", "tuning"),
         ("twentysecond", "twentysecond.jsonl", "tuning"), ("twentyfourth", "twentyfourth.jsonl", "tuning"),
         ("twentysixth", "twentysixth.jsonl", "tuning"), ("twentyeighth", "twentyeighth.jsonl", "tuning"),
+        ("twentyninth", "twentyninth.jsonl", "tuning"),
         ("fourth", "fourth.jsonl", "held out"),
         ("tenth", "tenth.jsonl", "held out"), ("thirteenth", "thirteenth.jsonl", "held out"),
         ("sixteenth", "sixteenth.jsonl", "held out"), ("seventeenth", "seventeenth.jsonl", "held out"),
         ("nineteenth", "nineteenth.jsonl", "held out"),
         ("twentyfirst", "twentyfirst.jsonl", "held out"),
         ("twentythird", "twentythird.jsonl", "held out"), ("twentyfifth", "twentyfifth.jsonl", "held out"),
-        ("twentyseventh", "twentyseventh.jsonl", "held out")]
+        ("twentyseventh", "twentyseventh.jsonl", "held out"), ("thirtieth", "thirtieth.jsonl", "held out")]
 
 
 def _score(scorer: Path, gold: Path, predictions: Path) -> dict:

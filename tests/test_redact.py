@@ -1048,3 +1048,34 @@ def test_letters_given_after_it_s_beside_an_identifier_said_in_pieces(redactor):
     assert said[1] == "it's [NI NUMBER 1]", said
     kept = shown(redactor, "and your national insurance for the form", "it's fine", "it's a pain to find")
     assert "it's fine" in kept and "a pain" in kept, kept
+
+
+def test_letters_of_an_identifier_said_back_by_name(redactor):
+    found = labels_in(redactor, "and your national insurance", "t x one two three four five six c",
+                      "was that tea ex at the start", "yeah tea ex")
+    assert [v for v, lab in found if lab == "NINO"].count("tea ex") == 2, found
+    # letters' names that are everyday words together are not a read-back
+    kept = shown(redactor, "reg's R U one nine A B C", "are you sure", "see you next week then")
+    assert "are you sure" in kept and "see you next week" in kept, kept
+
+
+def test_an_email_with_a_dotted_mailbox_and_a_domain_said_with_dock(redactor):
+    text = shown(redactor, "her email's tom.briggs at", "mm", "leeds dock gov dock uk")
+    assert "tom" not in text and "briggs" not in text and "leeds" not in text and "dock" not in text, text
+
+
+def test_a_date_of_birth_with_the_age_after_it_or_the_name_before_it(redactor):
+    found = labels_in(redactor, "and your eldest", "ninth of march twenty sixteen shes ten now", "And the baby?",
+                      "Freya, second of August 2024.")
+    assert ("ninth of march twenty sixteen", "DATE_OF_BIRTH") in found, found
+    assert ("second of August 2024", "DATE_OF_BIRTH") in found, found
+    kept = shown(redactor, "the hearing was the 4th of May 2025, he's 30 minutes late", "Right, the 4th of May 2025.")
+    assert kept.count("4th of May 2025") == 2, kept
+
+
+def test_a_surname_given_in_a_question_and_a_street_after_on_in_lower_case(redactor):
+    found = labels_in(redactor, "is her surname kowalczyk too", "yeah and she's got a flat on mill street now")
+    assert ("kowalczyk", "PERSON") in found, found
+    assert ("mill street", "ADDRESS") in found, found
+    kept = shown(redactor, "No, my partner's.", "we're on first name terms", "he's on the main road")
+    assert kept == "No, my partner's. || we're on first name terms || he's on the main road", kept

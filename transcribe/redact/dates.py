@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from ..vocabulary import MONTH_OR_ABBREVIATION_PATTERN, MONTHS, ORDINAL_WORDS, ORDINAL_WORDS_PATTERN
-from .lexicons import consonant_skeleton, is_common_word
+from .lexicons import consonant_skeleton, first_names, is_common_word
 from .spans import Span, overlaps
 from .spoken import DIGIT_WORDS, INTERJECTION_UTTERANCE, TEENS
 
@@ -83,6 +83,16 @@ _AGE_BEFORE = re.compile(r"\b(?:(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+
                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+now|\s+years?\s+old)?"
                          r"(?:,?\s+(?:isn'?t|is|wasn'?t|aren'?t|ain'?t)\s+(?:he|she|they|it|you)|,?\s+innit)?"  # "..., isn't he"
                          r"[\s.,;?]*$", re.I)
+# ... or just after it ("twenty second of june twenty eighteen hes six").
+_AGE_AFTER = re.compile(r"[\s,.;-]*(?:and\s+|so\s+)?(?:(?:he|she|they)(?:'s|’s|'re|\s+is|\s+are)|hes|shes|theyre)\s+"
+                        r"(?:only\s+|just\s+|now\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                        r"fifty|sixty|seventy|eighty)\b(?![\s-]+(?:weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|"
+                        r"[ap]\.?m\b|percent|quid|pounds?|times?))", re.I)
+# ... or the child or adult it belongs to named alone before it, the date ending there ("Archie, eleventh of
+# December 2017.").
+_NAMED_BEFORE = re.compile(r"(?:^|\n|[.?!,]\s)\s*(?P<name>[A-Za-z][a-z'’-]+)[,.]?\s+$")
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.,;?!…]|\n|$)")
 # Someone is a day: their birthday ("She's the fourth of April, we're going out for it", "mine's the 5th of May"), not
 # where they will be then ("he's the 4th of May in court").
 _SOMEONE_IS = re.compile(r"\b(?:(?:he|she|i|mine|his|hers|yours|theirs)(?:'s|’s|'m|’m|\s+is|\s+am)|hes|shes|im|mines)\s+$",
@@ -118,6 +128,11 @@ def _birth_year_like(text: str, today: date, years_ago: int = 14, teen_year: boo
     if said:  # "two thousand and four", "twenty eleven", "six six eighteen"
         return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - years_ago
     return bool(_SPOKEN_CENTURY.search(text) or _SPOKEN_LAST_CENTURY.search(text))
+
+
+def _named_before(text: str, start: int, end: int) -> bool:
+    named = _NAMED_BEFORE.search(text, max(0, start - 24), start)
+    return bool(named and named.group("name").lower() in first_names() and _CLAUSE_ENDS.match(text, end))
 
 
 # An utterance that stops without a full stop ("Nineteenth,") or trails off ("the fourteenth of the sixth...").
@@ -604,7 +619,8 @@ def _find_dates_of_birth(text: str, today: date, days: list[Span]) -> list[Span]
             birth = bool((context and has_year) or (context and m.start() - context.end() < 40) or in_list or asked
                          or (has_year and _birth_year_like(value, today)) or _AGE_THEN.match(text, m.end()))
         birth = birth or (has_year and _birth_year_like(value, today, years_ago=1, teen_year=True)
-                          and bool(_AGE_BEFORE.search(text[max(0, m.start() - 40):m.start()])))
+                          and bool(_AGE_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                                   or _AGE_AFTER.match(text, m.end()) or _named_before(text, m.start(), m.end())))
         birth = birth or bool(_SOMEONE_IS.search(text[max(0, m.start() - 12):m.start()]) and "\n" not in value
                               and not _NOT_A_BIRTHDAY_AFTER.match(text, m.end()))
         if birth:

@@ -21,7 +21,7 @@ from .names import (
     is_street_word,
     sounds_like_a_street_type,
 )
-from .readout import find_read_out
+from .readout import find_read_backs, find_read_out
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 
@@ -97,6 +97,7 @@ class Redactor:
         resolved = _resolve(resolved + fragments(resolved), text)
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed], text)
         resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed], text)
+        resolved = _resolve(resolved + find_read_backs(doc, resolved), text)
         resolved = _resolve(resolved + fragments(resolved), text)  # pieces of what the shapes found ("9884" after "076 773")
         return _join_address_parts(text, resolved)
 

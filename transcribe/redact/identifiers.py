@@ -233,17 +233,19 @@ _NUMBER_WORD = "|".join([*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEEN
 _ASIDE = r",?\s+(?:all\s+(?:one\s+word|lower\s*case|small(?:\s+letters)?|together)|no\s+spaces?|one\s+word)\b,?"
 _NUMBER_WORDS = frozenset(_NUMBER_WORD.split("|"))
 _NUMBERS = r"(?:\d+|(?:" + _NUMBER_WORD + r")(?:[\s-](?:" + _NUMBER_WORD + r"))*)"
+# "dot" in a domain, or the recogniser's "dock" for it ("calderdale dock gov dock uk")
+_DOT = r"(?:dot|dock)"
 # "dean dot wood at hotmail dot com", "k dawson 87 at icloud dot com", "kayleigh dot b ninety two at gmail.com",
 # "bethan jones, all one word, eighty-eight at hotmail dot com" (a second word only before an aside or a
 # number), the recogniser's "hat" for "at"
 _SPOKEN_EMAIL = re.compile(
-    r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
+    r"(?<![\w'’])(?:(?:[a-z]\s+)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+|\s+(?:[a-z]|\d+|[a-z]+\d+|"
     r"(?:" + _NUMBER_WORD + r")(?:-(?:" + _NUMBER_WORD + r"))?)|\s+[a-z]{2,}(?=(?:\s+" + _NUMBERS + r")?" + _ASIDE
     + r"|\s+" + _NUMBERS + r"(?:" + _ASIDE + r")?\s+h?at\s)|" + _ASIDE + r")*)\s+h?at\s+"
     r"(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*\." + _TLD_WORDS + r"|"
     # a domain the recogniser wrote as two or three words: "sutcliffe family dot co dot uk"
-    r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+" + _TLD_WORDS + r"(?:\s+dot\s+" + _TLD_WORDS
-    + r")*)\b", re.I)
+    r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}(?:\s+" + _DOT + r"\s+[a-z0-9]+)*\s+" + _DOT + r"\s+" + _TLD_WORDS
+    + r"(?:\s+" + _DOT + r"\s+" + _TLD_WORDS + r")*)\b", re.I)
 
 # "send it to you at gmail dot com": a pronoun before "at" is no mailbox name.
 _NOT_A_MAILBOX = frozenset("you me him her us them it that this one".split())
@@ -255,9 +257,9 @@ _LEADING_WORDS = frozenset("to is was it's its email my his her their your and s
 _MAIL_DOMAIN = re.compile(
     r"(?<![\w'’])h?at\s+(?:g\s?mail|googlemail|hot\s?mail|yahoo|i\s?cloud|aol|bt\s?internet|ymail|"
     r"proton(?:\s?mail)?|(?:outlook|live|msn|sky|virgin(?:\s?media)?|talk\s?talk|mail)(?=\s+dot\b))"
-    r"(?:\s+dot\s+[a-z]{2,4}\b){0,3}", re.I)
+    r"(?:\s+" + _DOT + r"\s+[a-z]{2,4}\b){0,3}", re.I)
 _MAILBOX_JOINS = frozenset("dot underscore dash hyphen".split())
-_MAILBOX_TOKEN = re.compile(r"(?<![\w'’-])([a-z0-9]+(?:-[a-z0-9]+)*)([\s,]*)$", re.I)
+_MAILBOX_TOKEN = re.compile(r"(?<![\w'’.-])([a-z0-9]+(?:[.-][a-z0-9]+)*)([\s,]*)$", re.I)
 MAILBOX_WORDS = 6  # a mailbox name before "at" is read back over at most this many words,
 MAILBOX_CHARS = 60  # each looked for in this many characters before it
 

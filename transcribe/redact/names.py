@@ -139,6 +139,12 @@ _GATE_STREET = re.compile(rf"\b(?:on|off|down|up|along|at|near|by)\s+(?:the\s+)?
 # ... and streets: a rare word before a kind of street ("outside my nan's on altofts road").
 _LOWER_CASE_STREET = re.compile(r"\b(?P<name>[a-z][a-z'’]{3,})\s+(?:road|street|lane|avenue|close|drive|crescent|grove|"
                                 r"terrace|gardens|mews|parade)\b")
+# ... or any word but a street's everyday ones after "on"/"off" and before a kind of street ("in rothwell on marsh
+# street"; not "on the main road", "down memory lane").
+_ON_LOWER_CASE_STREET = re.compile(r"\b(?:on|off|onto|along)\s+(?P<name>[a-z][a-z'’]{2,})\s+(?:road|street|lane|avenue|"
+                                   r"close|drive|crescent|grove|terrace|gardens|mews|parade)\b")
+_EVERYDAY_STREET_WORDS = frozenset("""the a an this that same wrong main high back side ring slip bypass busy quiet
+dual one two memory easy next other his her their your my our its""".split())
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -211,6 +217,10 @@ yeah yes ok okay right""".split())
 _NAME_TOKEN = r"[A-Za-zÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:-[A-Z][a-z]+)?"
 _FILLERS = {"um", "uh", "er", "erm", "like", "just", "not", "still", "the", "a", "an", "going", "gonna", "called",
             "really", "actually", "basically", "sorry", "fine", "good", "ok", "okay", "here", "there", "back"}
+# "my name is kacper nowak" (lower case allowed after an explicit introduction)
+_INTRODUCTION = re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|"
+                           rf"(?:sur|last|first|middle|maiden|full)\s*name(?:\s+is|\s+was)?|(?:sur|last|first)\s*name's)\s+"
+                           rf"(?P<name>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})?)", re.I)
 _CUES = [
     # "Morning Kacper", "Cheers Joanne" — a name right after a greeting or thanks, before punctuation/end.
     re.compile(rf"\b{_GREETING}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)(?=\s*(?:[.,!?]|$|\n))", re.I | re.M),
@@ -218,10 +228,7 @@ _CUES = [
     re.compile(rf"\b{_RELATION}[,]?\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
     # "Rose, my auntie, is..." — a name, then who they are
     re.compile(rf"(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+),\s+(?:my|his|her|our|their|your)\s+{_RELATION}\b"),
-    # "my name is kacper nowak" (lower case allowed after an explicit introduction)
-    re.compile(rf"\b(?:my\s+name\s+is|my\s+name's|i'm\s+called|call\s+me|"
-               rf"(?:sur|last|first|middle|maiden|full)\s*name\s+is|(?:sur|last|first)\s*name's)\s+"
-               rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN})?)", re.I),
+    _INTRODUCTION,
     # "this is Kacper", "it's Joanne from probation" (capitalised only)
     re.compile(r"\b(?:this\s+is|it's|i\s+am|i'm)\s+(?P<name>[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’]+)?)"),
     # Titles: "Mr Booth", "Mrs. Ahmed"
@@ -242,7 +249,6 @@ _CUES.append(_LOWER_GREETING)
 _GREETED_AS = frozenset("mate love pal bud buddy hun babe darling duck chuck chief boss lad lads guys folks all "
                         "everyone sir madam gents fella bro bruv honey sweetheart sweetie petal pet hen flower".split())
 # "S-M-I-T-H", "A C K R O Y D" after "spell" or "that's"
-_INTRODUCTION = _CUES[2]
 _SPELLED = re.compile(r"(?<![\w'’])(?:(?:double\s+)?[A-Za-z][- \t.,]+){2,}(?:double\s+)?[A-Za-z]\b")
 _SPELL_CONTEXT = re.compile(r"\b(?:spell|spelt|spelled|letters?|that's|it's|surname)\b", re.I)
 # "Hart with a T?", "Brannigan with two Ns": a word being spelled out is a name.
@@ -694,6 +700,9 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _LOWER_CASE_STREET.finditer(text):
         if zipf(m.group("name")) < RARE_ZIPF and m.group("name") not in MONTHS and not _is_decoy(m.group()):
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
+    for m in _ON_LOWER_CASE_STREET.finditer(text):
+        if m.group("name") not in _EVERYDAY_STREET_WORDS and m.group("name") not in MONTHS and not _is_decoy(m.group()):
+            add(Span(m.start("name"), m.end(), "ADDRESS", "address"))
     for m in _LOWER_CASE_VENUE.finditer(text):
         name = m.group("name").split()[-1].rstrip("'’s")
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):

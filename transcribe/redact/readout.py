@@ -353,3 +353,45 @@ def _said_alone(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 9):start]
     return (start == 0 or before.endswith("\n") or bool(re.search(r"(?:[,.?!…;:]|\b(?:then|and))\s*$", before, re.I))) \
         and (after in ("", "\n") or after in ",.?!…;:")
+
+
+# Identifiers with letters in them, whose letters are read back ("is that why ex?"); an email's letters are words.
+_LETTERED = frozenset(("NINO", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "POSTCODE", "VEHICLE_REG", "ID"))
+# Letters' names that are everyday words in pairs ("are you", "see you", "why are"): never a read-back alone.
+_EVERYDAY_LETTER_WORDS = frozenset("are you see sea why be bee tea eye oh o a i for to".split())
+
+
+def _one_character(word: str) -> str | None:
+    """The character one token stands for when letters and digits are read back: "why" Y, "ex" X, "d" D, "4"."""
+    lower = word.lower()
+    if len(word) == 1 and word.isalnum():
+        return word.upper()
+    return LETTER_NAMES.get(lower) or NATO.get(lower) or DIGIT_WORDS.get(lower)
+
+
+def find_read_backs(doc: Document, found: list[Span]) -> list[Span]:
+    """Letters of an identifier said back within a few utterances of it ("y x four three two three six eight d"
+    "is that why x" "yeah why ex"): a stretch of letters and digits by name, two or more with a letter among them
+    and not only everyday words, whose characters run on inside the identifier's. It takes the identifier's label."""
+    spans: list[Span] = []
+    for ident in (s for s in found if s.label in _LETTERED):
+        said = "".join(c for t in tokenize(doc.text[ident.start:ident.end]) if (c := _one_character(t.text)))
+        if len(said) < 4:
+            continue
+        line = doc.locate(ident.end - 1)[0]
+        for after in range(line, min(line + OPENS_FOR + 1, len(doc.texts))):
+            utterance, base = doc.texts[after], doc.starts[after]
+            tokens = [t for t in tokenize(utterance) if base + t.start >= ident.end]
+            i = 0
+            while i < len(tokens):
+                j = i
+                while j < len(tokens) and _one_character(tokens[j].text) and (
+                        j == i or _joined(utterance, tokens[j - 1], tokens[j])):
+                    j += 1
+                run = tokens[i:max(j, i + 1)]
+                chars = "".join(_one_character(t.text) or "" for t in run)
+                if len(chars) >= 2 and chars in said and any(c.isalpha() for c in chars) \
+                        and not all(t.text.lower() in _EVERYDAY_LETTER_WORDS for t in run):
+                    spans.append(Span(base + run[0].start, base + run[-1].end, ident.label, "read back"))
+                i = max(j, i + 1)
+    return spans
