@@ -1079,3 +1079,20 @@ def test_a_surname_given_in_a_question_and_a_street_after_on_in_lower_case(redac
     assert ("mill street", "ADDRESS") in found, found
     kept = shown(redactor, "No, my partner's.", "we're on first name terms", "he's on the main road")
     assert kept == "No, my partner's. || we're on first name terms || he's on the main road", kept
+
+
+def test_words_that_only_look_like_names_places_or_pieces_stay_readable(redactor):
+    said = ["hang on let me get a pen", "He reckons the court rang our mum's house.",
+            "Amlodipine and the 5 milligrams of ramipril.", "It affects your Jobseeker's Allowance.",
+            "She's put me on Restart."]
+    kept = shown(redactor, *said)
+    assert kept == " || ".join(said), kept
+    assert shown(redactor, "thats kirsty's van she uses it for work") == "thats [PERSON 1]'s van she uses it for work"
+    kept = shown(redactor, "I'm at 14 Carr Street now.", "The number 23 goes past it, or the 112 then walk.",
+                 "And the Drink Drive Rehabilitation course?")
+    assert "number 23" in kept and "112 then walk" in kept and "Drink Drive" in kept, kept
+    kept = shown(redactor, "and his email", "tommo at outlook dot com", "is that all one word", "yeah all one word")
+    assert "is that all one word || yeah all one word" in kept, kept
+    kept = shown(redactor, "whats your case reference", "x three four five six seven eight", "and the stop",
+                 "it was nine fifteen we were only at the shop")
+    assert "nine fifteen" in kept, kept

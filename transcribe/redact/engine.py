@@ -12,7 +12,7 @@ from ..options import RedactionOptions
 from ..records import Redaction, Segment
 from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
-from .lexicons import DECOYS, FILLERS, is_common_word
+from .lexicons import FILLERS, is_common_word, is_decoy_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
 from .names import (
     SPOKEN_NUMBER_WORDS,
@@ -125,7 +125,7 @@ class Redactor:
                 candidates.append(spelled)
             for candidate in candidates:
                 key = (candidate.lower(), s.label)
-                if key in seen or candidate.lower() in DECOYS or _normalise(candidate) in self._kept:
+                if key in seen or is_decoy_word(candidate) or _normalise(candidate) in self._kept:
                     continue
                 if candidate != value and (candidate.lower() in VENUE_WORDS or is_common_word(candidate) and (
                         candidate.islower() or s.label == "LOCATION")):
@@ -205,7 +205,7 @@ def _street_mentions(text: str, address: str, seen: set) -> list[Span]:
     for i, word in enumerate(words):
         lower = word.lower()
         said_after = words[i + 1].lower() if i + 1 < len(words) else ""
-        if len(word) < 4 or is_common_word(lower) or lower in DECOYS or is_street_word(lower) \
+        if len(word) < 4 or is_common_word(lower) or is_decoy_word(lower) or is_street_word(lower) \
                 or i == len(words) - 1 and sounds_like_a_street_type(lower) \
                 or lower in SPOKEN_NUMBER_WORDS or lower in ("flat", "apartment", "number") or (lower, said_after) in seen:
             continue

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -31,6 +32,7 @@ universal credit|pip|esa|jsa|dla|housing benefit|council tax|council tax reducti
 |building better relationships|bbr|thinking skills|tsp|kaizen|horizon|new me|resolve|i|me|mum|dad|nan|grandad
 |am|pm|a.m.|p.m.|gmt|bst|uc|ete|oasys|delius|nomis|mr|mrs|ms|miss|mx|dr|tenner|fiver|quid|grand|ap|v5|v5c
 |diwali|eid|ramadan|hanukkah|vaisakhi|bupe|subbies|methy|monzo|barclays|lloyds bank|natwest|santander
+|jobseeker|jobseekers|jobseeker's allowance|restart|restart scheme
 """.replace("\n", "").split("|"))
 # Car models, said of the person's car: never names, unless something says a person is meant ("Morning Leon.").
 VEHICLE_MODELS = frozenset("""golf|polo|fiesta|focus|astra|corsa|clio|micra|juke|qashqai|civic|yaris|corolla|punto
@@ -47,11 +49,25 @@ number's numbers digits reads says ends begins starts with write down pen""".spl
 # Greetings, praise, answers and words for who someone is: never a name, whatever a name list or tagger says.
 NEVER_NAMES = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
 perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
-muggins yours truly sir madam love reg cos coz cuz""".split())
+muggins yours truly sir madam love reg cos coz cuz hang""".split())  # ("hang on")
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
 PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08003285644 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110
 08000608040 03333443444 08009177650 08003762800""".split())
+
+# Medicines by the stems of their international names ("naproxen", "ramipril", "propranolol", "amlodipine"): said
+# of what someone takes, never a name or a place (words of seven letters or more that no place is called).
+_MEDICINE_ENDING = re.compile(r"(?:pril|sartan|olol|azepam|azolam|oxetine|alopram|profen|proxen|statin|mycin|cillin|"
+                              r"prazole|tidine|apine|peridone|triptyline|floxacin|cycline|semide|thiazide|dipine|"
+                              r"formin|gliptin|lukast|terol|olone|asone|barbital|etamol|oxone|orphine|adone|abalin|"
+                              r"apentin|otrigine|iracetam|ipramine)$")
+
+
+def is_decoy_word(word: str) -> bool:
+    """A word or phrase said in supervision that never identifies anyone: :data:`DECOYS`, or a medicine."""
+    lower = word.lower()
+    return lower in DECOYS or len(lower) >= 7 and bool(_MEDICINE_ENDING.search(lower)) and lower not in places()
+
 
 COMMON_WORD_ZIPF = 4.8  # "will" 6.5, "hope" 5.4, "mark" 5.1 vs "steve" 4.7, "dean" 4.4, "andy" 4.4
 

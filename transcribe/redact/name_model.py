@@ -32,6 +32,7 @@ from .lexicons import (
     NEVER_NAMES,
     first_names,
     is_common_word,
+    is_decoy_word,
     places,
     zipf,
 )
@@ -189,7 +190,7 @@ def _trimmed(group: list[tuple[int, int]], dropped) -> list[tuple[int, int]]:
 
 
 def _may_be_a_place(word: str) -> bool:
-    return word.isalpha() and word.lower() not in _NEVER and not is_common_word(word)
+    return word.isalpha() and word.lower() not in _NEVER and not is_decoy_word(word) and not is_common_word(word)
 
 
 def _is_a_place(word: str) -> bool:
@@ -205,7 +206,7 @@ def _never_a_name(word: str, sure: bool = False) -> bool:
     """Whether a tagged word is never a name; ``sure``: the model gives it :data:`SURE_THRESHOLD`."""
     bare = word.strip(".,;:!?\"'’()").lower()
     stem = bare[:-2] if bare.endswith(("'s", "’s")) else bare
-    return (len(stem) < 2 or stem in _NEVER or not any(c.isalpha() for c in stem)
+    return (len(stem) < 2 or stem in _NEVER or is_decoy_word(stem) or not any(c.isalpha() for c in stem)
             or (word.isupper() and len(word) <= 3)  # "ESA", "JR": acronyms and letters of a code
             or (word[:1].islower() and zipf(stem) >= _LOWERCASE_WORD_ZIPF
                 and not (sure and stem in first_names() and zipf(stem) < _SURE_LOWERCASE_NAME_ZIPF)))

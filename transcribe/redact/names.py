@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..vocabulary import MONTHS, WEEKDAYS
-from .lexicons import DECOYS, NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, places, zipf
+from .lexicons import NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, is_decoy_word, places, zipf
 from .spans import Span
 from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
@@ -94,7 +94,7 @@ _BENT_STREET_ADDRESS = re.compile(rf"(?:\b(?i:flat)\s+\d+[a-z]?,?\s+)?\b(?:\d{{1
                                   rf"(?P<name>[A-Za-z][a-z]+(?:[ \t]+[A-Za-z][a-z]+)?)[ \t]+(?P<type>[A-Za-z]{{3,}})\b")
 _ADDRESS_TALK = re.compile(r"\b(?:address|live|lives|living|stay|staying|stopping|moved|moving|move|flat|house|"
                            r"number|i'?m at|still at|round at|new place)\b", re.I)
-_NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban".split())
+_NOT_STREET_BODY = frozenset("in a an on of at to and for with my his her per ban then".split())  # "the 112 then walk"
 _NOT_SPOKEN_STREET_BODY = _NOT_STREET_BODY | frozenset("the near by from up down over round past next this that your our "
                                                        "their more less big little".split())
 _NOT_A_STREET_WORD = frozenset("""then now since with from till until because and but when where today tonight
@@ -130,7 +130,8 @@ _LOWER_CASE_VENUE = re.compile(r"\b(?P<name>(?:st\s+)?[a-z][a-z'’]+)\s+(?:medi
 # logistics", "hollybank family centre"), with one word between at most; matches may overlap ("approved premises
 # haworth house": "premises" is no name, "haworth" is).
 _LOWER_CASE_NAMED_VENUE = re.compile(
-    rf"(?=(?P<venue>\b(?P<name>[a-z]{{4,}})\s+(?:[a-z]+\s+)?(?:{_VENUE_HEADS.lower()})\b))")
+    rf"(?=(?P<venue>\b(?P<name>[a-z]{{4,}})\s+(?:(?!(?:the|a|an|my|his|her|our|their|your|this|that)\s)[a-z]+\s+)?"
+    rf"(?:{_VENUE_HEADS.lower()})\b))")  # (not "he reckons the court")
 # A street named "...gate" in lower case (the old northern word for a street: "the jobcentre on eastgate"), after a
 # place word, and not a venue's name ("near westgate pharmacy" is the venue rules'); a town so named is the
 # gazetteer's ("in harrogate").
@@ -174,6 +175,7 @@ _X_AND_Y = re.compile(r"\b[Tt]he\s+(?P<x>" + _CAP + r")\s+(?:and|&)\s+(?P<y>" + 
 _NOT_VENUE_WORDS = frozenset("""police crime courts court probation health social care mental family children housing
 benefits work pensions justice home office prison prisons local national""".split())
 # A house number said on its own just after an address ("You're still at Hallam Close?" "Number thirty-one").
+_BUS_BEFORE = re.compile(r"\b(?:the|a|that|which|what)\s+$", re.I)  # "the number 23 goes round it": a bus
 _HOUSE_NUMBER = re.compile(rf"\b(?i:number|no\.)\s+(?:\d{{1,4}}[a-z]?|(?i:{_NUMBER_WORDS}))\b")
 # Generic first words that make a venue phrase generic ("the Job Centre", "Probation Office").
 _CALENDAR_WORDS = frozenset((*WEEKDAYS, *MONTHS, "christmas", "easter"))
@@ -298,6 +300,7 @@ _EMPLOYER = re.compile(
     r"started\s+(?:with|at)|employed\s+by|shifts\s+(?:at|for)|placement\s+(?:at|with)|volunteering\s+(?:at|with))\s+"
     r"(?P<place>[A-Z][\w'’&]+(?:\s+[A-Z][\w'’&]+){0,3})")
 # "the Healthy Relationships programme": capitalised common words naming a programme or service, not a person.
+_COURSE_AFTER = re.compile(r"\s+(?:rehabilitation\s+)?(?:course|programme|program|scheme|awareness)\b", re.I)
 _PROGRAMME_AFTER = re.compile(r"\s+(?:programme|program|course|service|team|group|project|scheme|clinic|unit)\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n|:\s+)$")
 
@@ -322,7 +325,7 @@ SPOKEN_NUMBER_WORDS = frozenset([*DIGIT_WORDS, *TEENS, *TENS, *REPEATS, "hundred
 
 def _is_decoy_word(value: str) -> bool:
     lower = value.lower().strip(" .,'’-")
-    return not lower or lower in DECOYS  # bare punctuation ("'", "-") is trimmed like a decoy word
+    return not lower or is_decoy_word(lower)  # bare punctuation ("'", "-") is trimmed like a decoy word
 
 
 def _is_decoy(value: str) -> bool:
@@ -411,11 +414,12 @@ _MODIFIER_WORDS = frozenset("a an the my your his her its their of this that the
 
 
 def _modified(token) -> bool:
-    """Whether the word before ``token`` is a determiner, possessive or adjective (a name takes none)."""
+    """Whether the word before ``token`` is a determiner, possessive (a word or an "'s") or adjective (a name
+    takes none)."""
     if token.i == 0:
         return False
     before = token.nbor(-1)
-    return before.pos_ in _MODIFIER_POS or before.text.lower() in _MODIFIER_WORDS
+    return before.pos_ in _MODIFIER_POS or before.text.lower() in _MODIFIER_WORDS or before.tag_ == "POS"  # "ryan's van"
 
 
 def _plural_of_word(lower: str) -> bool:
@@ -720,8 +724,8 @@ def find_people_and_places(text: str) -> list[Span]:
             continue  # (not "Morning Dale": a greeting)
         if any(w.lower().strip(",") in _NOT_STREET_BODY for w in words[1:-1]):
             continue  # "3 Saturdays in a row", "a 12 month ban on top"
-        if _VENUE_AFTER.match(text, m.end()):
-            continue  # "Cheetham Hill Medical Centre" is a venue named after its street
+        if _VENUE_AFTER.match(text, m.end()) or _COURSE_AFTER.match(text, m.end()):
+            continue  # "Cheetham Hill Medical Centre" is a venue named after its street; "the Drink Drive course"
         add(Span(start, m.end(), "ADDRESS", "address"))
     for span in find_bent_places(text):
         overlapping = [s for s in spans if s.start < span.end and span.start < s.end]
@@ -751,7 +755,7 @@ def find_people_and_places(text: str) -> list[Span]:
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
     addresses = [s for s in spans if s.label == "ADDRESS"]
     for m in _HOUSE_NUMBER.finditer(text):
-        if any(0 <= m.start() - s.end <= 150 for s in addresses):
+        if any(0 <= m.start() - s.end <= 150 for s in addresses) and not _BUS_BEFORE.search(text, 0, m.start()):
             add(Span(m.start(), m.end(), "ADDRESS", "address"))
     # A nickname's first word goes with the name ("Big Mo", "Little Jay"): the name alone would show half of it.
     for i, span in enumerate(spans):

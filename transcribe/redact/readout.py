@@ -74,10 +74,15 @@ _NAME_PART = r"(?!(?:in|on|at|the|and|is|it|of|to|a)\b)[a-z0-9]+"
 # A mailbox name said with what people say about it: "agnieszkakowalczyk, no dots, all one word".
 _EMAIL_WORDS = re.compile(r"\b(?:h?at\s+)?" + _NAME_PART + r"(?:\s+(?:dot|underscore|dash)\s+" + _NAME_PART + r")+\b|"
                           r"\b(?:dot|underscore)\s+" + _NAME_PART + r"\b|"
-                          r"\b(?!(?:no|dots|spaces|all|one|word|lower|case)\b)" + _NAME_PART
+                          r"\b(?!(?:no|dots|spaces|all|one|word|lower|case|that|yeah|yes|it|its|is|was|this|so)\b)"
+                          + _NAME_PART
                           + r"(?=,?\s+(?:(?:all\s+)?one\s+word|no\s+(?:dots|spaces)|all\s+lower\s*case)\b)",
                           re.I)
-_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:quarter|half|five|ten|twenty|twenty-five)\s+(?:to|past)\s+\w+|"
+_CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|"
+                         r"\b(?:at|about|around|gone|by|till|until|before|after|from|was)\s+(?:one|two|three|four|five|six|seven|eight|"
+                         r"nine|ten|eleven|twelve)[\s-](?:fifteen|thirty|forty[\s-]five)\b(?!\s*[,-]?\s*(?:oh|one|two|"
+                         r"three|four|five|six|seven|eight|nine|double)\b)|"  # "it was nine fifteen we only had a coke"
+                         r"\b(?:quarter|half|five|ten|twenty|twenty-five)\s+(?:to|past)\s+\w+|"
                          r"\b(?:for|at|by|till|until)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                          r"twelve)\b(?!\s*[,-]?\s*(?:oh|one|two|three|four|five|six|seven|eight|nine|double)\b)|"
                          # a time after a day or a date: "Monday, ten", "the 2nd of the 5th, ten thirty"
