@@ -1096,3 +1096,12 @@ def test_words_that_only_look_like_names_places_or_pieces_stay_readable(redactor
     kept = shown(redactor, "whats your case reference", "x three four five six seven eight", "and the stop",
                  "it was nine fifteen we were only at the shop")
     assert "nine fifteen" in kept, kept
+
+
+def test_where_someone_works_or_goes_named_in_lower_case(redactor):
+    found = labels_in(redactor, "are you still working at quickfit motors", "yeah and the odd shift at the bellwether in "
+                      "skipton", "and collecting from lloydspharm in hunslet", "i move out of kestrel lodge on the ninth")
+    for place in ("quickfit motors", "bellwether", "lloydspharm", "kestrel"):
+        assert any(place in v and lab == "LOCATION" for v, lab in found), (place, found)
+    kept = shown(redactor, "still at it are you", "still at school", "staying at hers in skipton", "the problems in leeds")
+    assert "still at it" in kept and "still at school" in kept and "at hers" in kept and "problems" in kept, kept

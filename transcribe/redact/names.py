@@ -146,6 +146,15 @@ _ON_LOWER_CASE_STREET = re.compile(r"\b(?:on|off|onto|along)\s+(?P<name>[a-z][a-
                                    r"close|drive|crescent|grove|terrace|gardens|mews|parade)\b")
 _EVERYDAY_STREET_WORDS = frozenset("""the a an this that same wrong main high back side ring slip bypass busy quiet
 dual one two memory easy next other his her their your my our its""".split())
+# Where someone works, lives or goes, in lower case: the words after "still at", "working at", "move out of" ("still
+# at speedy tyres on saturdays", "are you still at gables"), or before "in" and a town ("from boots in seacroft",
+# "outside the brudenell in hyde park", "keystone lettings in castleford"), that are not everyday words.
+_WHERE_SOMEONE_IS = re.compile(r"\b(?:still|working|works|work|job|staying|stopping|living|lives|live)\s+(?:at|in)\s+"
+                               r"|\b(?:move|moved|moving)\s+(?:out\s+of|into)\s+")
+_BEFORE_A_TOWN = re.compile(r"(?:^|\b(?:at|from|near|outside|by|behind|opposite)\s+(?:the\s+)?)"
+                            r"(?P<name>[a-z]{4,}(?:\s+[a-z]{4,})?)\s+in\s+(?P<town>[a-z]+(?:\s+[a-z]+)?)\b", re.M)
+_LOWER_WORDS = re.compile(r"[a-z][a-z'’]+")
+_POSSESSIVE_PRONOUNS = frozenset("hers his theirs mine yours ours".split())  # "stopping at hers"
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -707,6 +716,21 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _ON_LOWER_CASE_STREET.finditer(text):
         if m.group("name") not in _EVERYDAY_STREET_WORDS and m.group("name") not in MONTHS and not _is_decoy(m.group()):
             add(Span(m.start("name"), m.end(), "ADDRESS", "address"))
+    for m in _WHERE_SOMEONE_IS.finditer(text):
+        words = []
+        for w in _LOWER_WORDS.finditer(text, m.end()):
+            if len(words) == 2 or w.start() != (words[-1].end() + 1 if words else m.end()) or is_common_word(w.group()) \
+                    or _is_decoy(w.group()) or w.group() in towns or w.group() in _POSSESSIVE_PRONOUNS:
+                break
+            words.append(w)
+        if words:
+            add(Span(words[0].start(), words[-1].end(), "LOCATION", "place+preposition"))
+    for m in _BEFORE_A_TOWN.finditer(text):
+        town = m.group("town") if m.group("town") in towns else m.group("town").split()[0]
+        if (town in towns or zipf(town) < _UNKNOWN_WORD_ZIPF) and not any(
+                is_common_word(w) or _is_decoy(w) or w in _POSSESSIVE_PRONOUNS for w in m.group("name").split()) \
+                and m.group("name") not in towns:
+            add(Span(m.start("name"), m.end("name"), "LOCATION", "venue"))
     for m in _LOWER_CASE_VENUE.finditer(text):
         name = m.group("name").split()[-1].rstrip("'’s")
         if not is_common_word(name) and name not in _GENERIC and not _is_decoy(m.group()):

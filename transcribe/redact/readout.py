@@ -366,12 +366,13 @@ _LETTERED = frozenset(("NINO", "PNC_ID", "CRO_NUMBER", "PRISON_NUMBER", "CRN", "
 _EVERYDAY_LETTER_WORDS = frozenset("are you see sea why be bee tea eye oh o a i for to".split())
 
 
-def _one_character(word: str) -> str | None:
-    """The character one token stands for when letters and digits are read back: "why" Y, "ex" X, "d" D, "4"."""
+def _read_back(word: str) -> str | None:
+    """The characters one token stands for when letters and digits are read back: "why" Y, "ex" X, "d" D, "4",
+    "easy" EZ."""
     lower = word.lower()
     if len(word) == 1 and word.isalnum():
         return word.upper()
-    return LETTER_NAMES.get(lower) or NATO.get(lower) or DIGIT_WORDS.get(lower)
+    return LETTER_NAMES.get(lower) or NATO.get(lower) or DIGIT_WORDS.get(lower) or LETTER_PAIRS.get(lower)
 
 
 def find_read_backs(doc: Document, found: list[Span]) -> list[Span]:
@@ -380,7 +381,7 @@ def find_read_backs(doc: Document, found: list[Span]) -> list[Span]:
     and not only everyday words, whose characters run on inside the identifier's. It takes the identifier's label."""
     spans: list[Span] = []
     for ident in (s for s in found if s.label in _LETTERED):
-        said = "".join(c for t in tokenize(doc.text[ident.start:ident.end]) if (c := _one_character(t.text)))
+        said = "".join(c for t in tokenize(doc.text[ident.start:ident.end]) if (c := _read_back(t.text)))
         if len(said) < 4:
             continue
         line = doc.locate(ident.end - 1)[0]
@@ -390,11 +391,11 @@ def find_read_backs(doc: Document, found: list[Span]) -> list[Span]:
             i = 0
             while i < len(tokens):
                 j = i
-                while j < len(tokens) and _one_character(tokens[j].text) and (
+                while j < len(tokens) and _read_back(tokens[j].text) and (
                         j == i or _joined(utterance, tokens[j - 1], tokens[j])):
                     j += 1
                 run = tokens[i:max(j, i + 1)]
-                chars = "".join(_one_character(t.text) or "" for t in run)
+                chars = "".join(_read_back(t.text) or "" for t in run)
                 if len(chars) >= 2 and chars in said and any(c.isalpha() for c in chars) \
                         and not all(t.text.lower() in _EVERYDAY_LETTER_WORDS for t in run):
                     spans.append(Span(base + run[0].start, base + run[-1].end, ident.label, "read back"))
