@@ -1105,3 +1105,10 @@ def test_where_someone_works_or_goes_named_in_lower_case(redactor):
         assert any(place in v and lab == "LOCATION" for v, lab in found), (place, found)
     kept = shown(redactor, "still at it are you", "still at school", "staying at hers in skipton", "the problems in leeds")
     assert "still at it" in kept and "still at school" in kept and "at hers" in kept and "problems" in kept, kept
+
+
+def test_a_lower_case_name_before_whose_details_they_are(redactor):
+    found = labels_in(redactor, "no its bex's flat", "and shes got kez's mobile")
+    assert ("bex", "PERSON") in found and ("kez", "PERSON") in found, found
+    kept = shown(redactor, "The ward's number is on the letter.", "the landlord's number", "the nursery's address")
+    assert "ward's" in kept and "landlord's" in kept and "nursery's" in kept, kept

@@ -155,6 +155,12 @@ _BEFORE_A_TOWN = re.compile(r"(?:^|\b(?:at|from|near|outside|by|behind|opposite)
                             r"(?P<name>[a-z]{4,}(?:\s+[a-z]{4,})?)\s+in\s+(?P<town>[a-z]+(?:\s+[a-z]+)?)\b", re.M)
 _LOWER_WORDS = re.compile(r"[a-z][a-z'’]+")
 _POSSESSIVE_PRONOUNS = frozenset("hers his theirs mine yours ours".split())  # "stopping at hers"
+# Whose details they are, in lower case: a given name or a rare word before "'s" and a person's details ("whats
+# tash's full name", "jodie's date of birth"; not "the landlord's number", "The ward's number").
+_OWNER_OF_DETAILS = re.compile(r"(?<![\w'’])(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(?<!\byour\s)(?<!\bhis\s)(?<!\bher\s)"
+                               r"(?P<name>(?-i:[a-z]{2,}))(?:'s|’s)\s+(?:full\s+name|surname|first\s+name|last\s+name|"
+                               r"name|date\s+of\s+birth|dob|birthday|phone|mobile|number|address|email|mum|dad|kids|"
+                               r"partner|flat|house|place)\b", re.I)
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -716,6 +722,11 @@ def find_people_and_places(text: str) -> list[Span]:
     for m in _ON_LOWER_CASE_STREET.finditer(text):
         if m.group("name") not in _EVERYDAY_STREET_WORDS and m.group("name") not in MONTHS and not _is_decoy(m.group()):
             add(Span(m.start("name"), m.end(), "ADDRESS", "address"))
+    for m in _OWNER_OF_DETAILS.finditer(text):
+        name = m.group("name")
+        if (name in names or zipf(name) < RARE_ZIPF) and not is_common_word(name) and not _RELATION_WORD.fullmatch(name) \
+                and name not in NEVER_NAMES and not _is_decoy(name):
+            add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
     for m in _WHERE_SOMEONE_IS.finditer(text):
         words = []
         for w in _LOWER_WORDS.finditer(text, m.end()):
