@@ -1112,3 +1112,10 @@ def test_a_lower_case_name_before_whose_details_they_are(redactor):
     assert ("bex", "PERSON") in found and ("kez", "PERSON") in found, found
     kept = shown(redactor, "The ward's number is on the letter.", "the landlord's number", "the nursery's address")
     assert "ward's" in kept and "landlord's" in kept and "nursery's" in kept, kept
+
+
+def test_someone_at_the_service_they_work_for_in_lower_case(redactor):
+    found = labels_in(redactor, "ill ask mark at the council", "who was it", "jo from the hostel")
+    assert ("mark", "PERSON") in found and ("jo", "PERSON") in found, found
+    kept = shown(redactor, "see you at the office", "i told him at the time", "to me at the weekend")
+    assert kept == "see you at the office || i told him at the time || to me at the weekend", kept

@@ -161,6 +161,14 @@ _OWNER_OF_DETAILS = re.compile(r"(?<![\w'’])(?<!\bthe\s)(?<!\ba\s)(?<!\bmy\s)(
                                r"(?P<name>(?-i:[a-z]{2,}))(?:'s|’s)\s+(?:full\s+name|surname|first\s+name|last\s+name|"
                                r"name|date\s+of\s+birth|dob|birthday|phone|mobile|number|address|email|mum|dad|kids|"
                                r"partner|flat|house|place)\b", re.I)
+# Someone at the service they work for, in lower case: a given name after a word of seeing or asking, or opening
+# an utterance, then "at" or "from" ("well get mark at the job centre", "jo at new leaf recovery", "i spoke to sue at
+# the council"). A given name that is also an everyday word only before a service.
+_SOMEONE_AT = re.compile(r"(?:^|\b(?:see|seeing|saw|seen|get|ask|asked|tell|told|ring|rang|call|phone|phoned|text|"
+                         r"texted|email|emailed|with|to|and)\s+)(?P<name>[a-z]{2,})\s+(?:at|from)\s+(?:the\s+)?"
+                         r"(?P<where>[a-z]+)", re.M)
+_SERVICES = frozenset("""job jobcentre council probation housing surgery gp hostel office reception hospital school
+nursery bank police station desk centre clinic pharmacy chemist shelter charity college project team unit""".split())
 # The kind-of-place words of venue names: "Pharmacy" of "Shah's Pharmacy" names nobody elsewhere.
 VENUE_WORDS = frozenset(w.lower() for w in re.findall(r"[A-Za-zé]+", _VENUE_HEADS))
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|HMP/YOI|HMP YOI|HM Prison|Her Majesty's Prison)\s+(?:" + _CAP + r"\s?){1,2}")
@@ -726,6 +734,12 @@ def find_people_and_places(text: str) -> list[Span]:
         name = m.group("name")
         if (name in names or zipf(name) < RARE_ZIPF) and not is_common_word(name) and not _RELATION_WORD.fullmatch(name) \
                 and name not in NEVER_NAMES and not _is_decoy(name):
+            add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
+    for m in _SOMEONE_AT.finditer(text):
+        name = m.group("name")
+        if name in names and name not in NEVER_NAMES and name not in MONTHS and not _RELATION_WORD.fullmatch(name) \
+                and not _is_decoy(name) and zipf(name) < 5.5 and (
+                    m.group("where") in _SERVICES or not is_common_word(name) and zipf(name) < 4.5):
             add(Span(m.start("name"), m.end("name"), "PERSON", "cue"))
     for m in _WHERE_SOMEONE_IS.finditer(text):
         words = []
