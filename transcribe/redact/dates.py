@@ -68,13 +68,14 @@ _BIRTH_CONTEXT = re.compile(r"\b(?:d\.?o\.?b|dates?\s+o[fn]\s+birth|born|birthda
 # Several dates asked for at once ("the children's dates of birth"): the word introduces all of them.
 _PLURAL_BIRTH = re.compile(r"\b(?:dates\s+o[fn]\s+birth|birthdays|birth\s+dates|d\.?o\.?b'?s)\b", re.I)
 _CONTEXT_WINDOW = 120
+# An age as said, and what after it makes it no age ("six weeks", "twenty quid").
+_AGE_SAID = (r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+             r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty)\b")
+_NOT_AN_AGE = r"weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|[ap]\.?m\b|percent|quid|pounds?|times?"
 # A birthday said with the age it brings ("Mason's the second of December, he'll be twelve", "the 4th of May,
 # when she turns forty").
 _AGE_THEN = re.compile(r"[\s,;-]+(?:so\s+|and\s+|when\s+)?(?:he|she|they|you|i|we)(?:'ll|\s+will)?\s+(?:be|turns?)\s+"
-                       r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                       r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty)\b"
-                       r"(?![\s-]+(?:weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|[ap]\.?m\b|percent|quid|"
-                       r"pounds?|times?|years?(?!\s+old)))", re.I)
+                       + _AGE_SAID + r"(?![\s-]+(?:" + _NOT_AN_AGE + r"|years?(?!\s+old)))", re.I)
 # Someone's age said just before a date ("she's eleven now. Eleventh of the eleventh, twenty thirteen."): a
 # date in a past year then is when they were born.
 _AGE_BEFORE = re.compile(r"\b(?:(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+are|\s+am)|hes|shes|theyre|im|youre)\s+"
@@ -85,10 +86,7 @@ _AGE_BEFORE = re.compile(r"\b(?:(?:he|she|they|i|you)(?:'s|’s|'re|'m|\s+is|\s+
                          r"[\s.,;?]*$", re.I)
 # ... or just after it ("twenty second of june twenty eighteen hes six").
 _AGE_AFTER = re.compile(r"[\s,.;-]*(?:and\s+|so\s+)?(?:(?:he|she|they)(?:'s|’s|'re|\s+is|\s+are)|hes|shes|theyre)\s+"
-                        r"(?:only\s+|just\s+|now\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                        r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
-                        r"fifty|sixty|seventy|eighty)\b(?![\s-]+(?:weeks?|days?|months?|hours?|minutes?|mins?|o'?clock|"
-                        r"[ap]\.?m\b|percent|quid|pounds?|times?))", re.I)
+                        r"(?:only\s+|just\s+|now\s+)?" + _AGE_SAID + r"(?![\s-]+(?:" + _NOT_AN_AGE + r"))", re.I)
 # ... or the child or adult it belongs to named alone before it, the date ending there ("Archie, eleventh of
 # December 2017.").
 _NAMED_BEFORE = re.compile(r"(?:^|\n|[.?!,]\s)\s*(?P<name>[A-Za-z][a-z'’-]+)[,.]?\s+$")
