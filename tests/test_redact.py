@@ -1119,3 +1119,17 @@ def test_someone_at_the_service_they_work_for_in_lower_case(redactor):
     assert ("mark", "PERSON") in found and ("jo", "PERSON") in found, found
     kept = shown(redactor, "see you at the office", "i told him at the time", "to me at the weekend")
     assert kept == "see you at the office || i told him at the time || to me at the weekend", kept
+
+
+def test_residual_shapes_survive_spans_that_leave_only_a_separator_of_a_code():
+    """Pieces of a code taken by another detector can leave a stretch that is only "slash" and a letter; the
+    shape rules skip it instead of failing on the whole transcript."""
+    from transcribe.redact.residual import find_residual
+    from transcribe.redact.spans import Span
+
+    text = ("PNC on here is oh nine slash, it's loading, oh seven one oh seven oh five R. "
+            "And CRO 770072 slash so five R.")
+    taken = [Span(text.index(piece), text.index(piece) + len(piece), "ID", "tagger")
+             for piece in ("oh nine", "oh seven one oh seven oh five", "770072 slash")]
+    found = find_residual(Document([text]), taken)
+    assert all(0 <= s.start < s.end <= len(text) for s in found)

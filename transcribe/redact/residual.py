@@ -277,6 +277,8 @@ def _residual_of(text: str, group: list[CodeRun], blocked: list[Span]) -> list[S
             continue
         while indices and not _chars_of(run, indices[0])[:1].isalnum():
             indices = indices[1:]
+        if not indices:
+            continue
         start, end = run.tokens[indices[0]].start, run.tokens[indices[-1]].end
         digits = _digits(chars)
         letters = sum(c.isalpha() for c in chars)
