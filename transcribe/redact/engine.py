@@ -24,6 +24,7 @@ from .names import (
 from .readout import find_read_backs, find_read_out
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
+from .tagger import TAGGER, Tagger, load_tagger
 
 
 @dataclass
@@ -32,6 +33,12 @@ class RedactionResult:
 
     texts: list[str]
     redactions: list[Redaction]
+
+
+def _unclaimed(learned: list[Span], resolved: list[Span], is_kept, text: str) -> list[Span]:
+    """The learned spans that overlap nothing found already and are not kept by the policy."""
+    return [s for s in learned if not is_kept(text[s.start:s.end], s.label)
+            and not any(r.start < s.end and s.start < r.end for r in resolved)]
 
 
 def _word_pattern(value: str, case_sensitive: bool) -> re.Pattern:
@@ -65,8 +72,21 @@ class Redactor:
         root = self.model_root if self.model_root is not None else Settings().model_dir
         return load_name_model(resolve_model_dir(root, NAME_MODEL, "name recognition"))
 
+    @cached_property
+    def tagger(self) -> Tagger:
+        """The redaction tagger trained on the tuning sets, from ``model_root`` (default: the model cache).
+
+        Raises:
+            ModelError: it is not installed (``transcribe models install``), is stale, or its files changed.
+        """
+        from ..models import resolve_model_dir
+        from ..settings import Settings
+
+        root = self.model_root if self.model_root is not None else Settings().model_dir
+        return load_tagger(resolve_model_dir(root, TAGGER, "redaction tagger"))
+
     def warm_up(self) -> None:
-        """Load spaCy, the name model and the word lists now rather than on the first transcript."""
+        """Load spaCy, the learned models and the word lists now rather than on the first transcript."""
         self.redact(["Warm up with Kacper in Leeds on 07700 900123."])
 
     # -- detection -------------------------------------------------------------------------------------------
@@ -81,11 +101,13 @@ class Redactor:
         found = [s for s in found if s.label in self.policy.labels or s.label == "CUSTOM"]
         found = [s for s in found if not self._is_kept(text[s.start:s.end], s.label)]
         resolved = _resolve(found, text)
-        if {"PERSON", "LOCATION"} & self.policy.labels:  # the model's names and towns where no rule found anything
-            resolved = _resolve(resolved + [s for s in self.name_model.find(doc)
-                                            if s.label in self.policy.labels
-                                            and not self._is_kept(text[s.start:s.end], s.label)
-                                            and not any(r.start < s.end and s.start < r.end for r in resolved)], text)
+        # The learned models' names, places and dates of birth where no rule found anything; the tagger's
+        # identifiers come after the rules for pieces and shapes, which know their formats and what stays.
+        tagged = [s for s in self.tagger.find(doc) if s.label in self.policy.labels]
+        learned = [s for s in tagged if s.label not in STRUCTURED]
+        if {"PERSON", "LOCATION"} & self.policy.labels:
+            learned += [s for s in self.name_model.find(doc) if s.label in self.policy.labels]
+        resolved = _resolve(resolved + _unclaimed(learned, resolved, self._is_kept, text), text)
         resolved = _resolve(resolved + self._propagate(text, resolved), text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
         allowed = self.policy.labels
@@ -98,6 +120,8 @@ class Redactor:
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed], text)
         resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed], text)
         resolved = _resolve(resolved + find_read_backs(doc, resolved), text)
+        resolved = _resolve(resolved + _unclaimed([s for s in tagged if s.label in STRUCTURED], resolved, self._is_kept,
+                                                  text), text)
         resolved = _resolve(resolved + fragments(resolved), text)  # pieces of what the shapes found ("9884" after "076 773")
         return _join_address_parts(text, resolved)
 

@@ -7,26 +7,17 @@ transcript; predictions are character offsets into ``text``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from .engine import Redactor
 from .spans import Document
-
-_PREFIX = re.compile(r"^\s*[A-Za-z_ ]*\d*\s*:\s")
+from .tagger import utterances_of
 
 
 def predict_entities(redactor: Redactor, text: str) -> list[dict]:
     """Entities predicted for one multi-line transcript text, as ``{start, end, label}``."""
-    utterances, offsets = [], []
-    position = 0
-    for line in text.split("\n"):
-        prefix = _PREFIX.match(line)
-        skip = prefix.end() if prefix else 0
-        utterances.append(line[skip:])
-        offsets.append(position + skip)
-        position += len(line) + 1
+    utterances, offsets = utterances_of(text)
     doc = Document(utterances)
     entities = []
     for span in redactor.detect(doc):

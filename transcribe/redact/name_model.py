@@ -98,11 +98,11 @@ class NameModel:
         text = doc.text
         spans = []
         for group in _groups(text, people):
-            group = _trimmed(group, lambda w: _never_a_name(text[w[0]:w[1]], w in sure))
+            group = trimmed(group, lambda w: never_a_name(text[w[0]:w[1]], w in sure))
             if group:
                 spans.append(Span(group[0][0], group[-1][1], "PERSON", "model"))
         for group in _groups(text, towns):
-            group = _trimmed(group, lambda w: not _may_be_a_place(text[w[0]:w[1]]))
+            group = trimmed(group, lambda w: not _may_be_a_place(text[w[0]:w[1]]))
             if any(_is_a_place(text[a:b]) for a, b in group):
                 spans.append(Span(group[0][0], group[-1][1], "LOCATION", "model"))
         return spans
@@ -180,7 +180,7 @@ def _groups(text: str, words: list[tuple[int, int, bool]]) -> list[list[tuple[in
     return groups
 
 
-def _trimmed(group: list[tuple[int, int]], dropped) -> list[tuple[int, int]]:
+def trimmed(group: list[tuple[int, int]], dropped) -> list[tuple[int, int]]:
     """``group`` without the words at either end that ``dropped`` says are no part of it."""
     while group and dropped(group[0]):
         group = group[1:]
@@ -202,7 +202,7 @@ def _verb_before_pronoun(text: str, start: int, end: int) -> bool:
     return is_common_word(text[start:end].lower()) and _PRONOUN_AFTER.match(text, end) is not None
 
 
-def _never_a_name(word: str, sure: bool = False) -> bool:
+def never_a_name(word: str, sure: bool = False) -> bool:
     """Whether a tagged word is never a name; ``sure``: the model gives it :data:`SURE_THRESHOLD`."""
     bare = word.strip(".,;:!?\"'’()").lower()
     stem = bare[:-2] if bare.endswith(("'s", "’s")) else bare
