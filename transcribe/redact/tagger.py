@@ -247,6 +247,9 @@ class Tagger:
         self.tokenizer = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        options.log_severity_level = 3
+        # as for the name model: onnxruntime's threads otherwise spin after each run, taking CPU from later stages
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(Path(directory) / ONNX), options,
                                                     providers=["CPUExecutionProvider"])
 
