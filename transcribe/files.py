@@ -24,6 +24,15 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def training_digest(recipe: str, files: list[Path]) -> str:
+    """The hex sha256 over a training recipe's name and each file's name and bytes, in the order given: a model
+    trained here is current while this is unchanged."""
+    digest = hashlib.sha256(recipe.encode())
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def write_private(path: str | Path, data: bytes, mode: int = 0o600) -> None:
     """Atomically replace ``path`` with ``data``, readable and writable by the owner only (``mode``).
 

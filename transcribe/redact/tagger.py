@@ -19,7 +19,6 @@ data is refused until it is rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..files import training_digest as files_digest
 from .lexicons import is_decoy_word
 from .name_model import SURE_THRESHOLD, never_a_name, trimmed
 from .spans import Document, Span
@@ -62,10 +62,7 @@ def training_files() -> list[Path]:
 
 def training_digest(files: list[Path] | None = None) -> str:
     """sha256 over :data:`RECIPE` and the training files: the installed tagger is current while it is unchanged."""
-    digest = hashlib.sha256(RECIPE.encode())
-    for path in training_files() if files is None else files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(RECIPE, training_files() if files is None else files)
 
 
 def utterances_of(text: str) -> tuple[list[str], list[int]]:
@@ -157,14 +154,14 @@ def train(base_dir: Path, target: Path, files: list[Path] | None = None, epochs:
         raise ModelError(f"the redaction tagger's training data is missing ({missing[0]}): install from a checkout "
                          "of the repository")
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir), local_files_only=True)
-    examples = []
+    examples: list[tuple[list[int], list[int]]] = []  # (word pieces, the class of each; -100: not scored)
     for doc, classes in labelled_documents(files):
         for window in _windows(tokenizer, doc):
             targets = [-100]  # the start and end pieces are not scored
             for a, b in window.pieces:
                 inside = classes[a:b]
                 targets.append(max(set(inside), key=inside.count) if inside else -100)
-            examples.append(_Window(window.ids, targets + [-100]))  # here .pieces holds the targets
+            examples.append((window.ids, targets + [-100]))
 
     class Network(torch.nn.Module):
         def __init__(self):
@@ -189,10 +186,10 @@ def train(base_dir: Path, target: Path, files: list[Path] | None = None, epochs:
         order = np.random.RandomState(seed + epoch).permutation(len(examples))
         for b in range(0, len(order), batch_size):
             chosen = [examples[i] for i in order[b:b + batch_size]]
-            width = max(len(e.ids) for e in chosen)
-            ids = torch.tensor([e.ids + [0] * (width - len(e.ids)) for e in chosen])
-            mask = torch.tensor([[1] * len(e.ids) + [0] * (width - len(e.ids)) for e in chosen])
-            targets = torch.tensor([e.pieces + [-100] * (width - len(e.ids)) for e in chosen])
+            width = max(len(pieces) for pieces, _ in chosen)
+            ids = torch.tensor([pieces + [0] * (width - len(pieces)) for pieces, _ in chosen])
+            mask = torch.tensor([[1] * len(pieces) + [0] * (width - len(pieces)) for pieces, _ in chosen])
+            targets = torch.tensor([classes + [-100] * (width - len(classes)) for _, classes in chosen])
             logits = network(ids, mask)
             loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(CLASSES)), targets.reshape(-1),
                                                      ignore_index=-100)

@@ -20,13 +20,13 @@ training data, and a classifier trained on other data is refused until it is reb
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ModelError
+from ..files import training_digest as files_digest
 from .risk_cues import CATEGORIES
 
 RISK_CLASSIFIER = "risk-classifier"  # its directory in the model cache
@@ -97,10 +97,7 @@ def ordinary_windows(files: list[Path], rng: np.random.RandomState, per_near_mis
 def training_digest(files: list[Path] | None = None) -> str:
     """sha256 over :data:`RECIPE` and ``files`` (default: every training file), in name order: the installed
     classifier is current while this is unchanged."""
-    digest = hashlib.sha256(RECIPE.encode())
-    for path in sorted(training_files() if files is None else files):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(RECIPE, sorted(training_files() if files is None else files))
 
 
 def is_current(directory: Path) -> bool:
