@@ -147,6 +147,7 @@ def test_dates_of_birth_as_the_recogniser_and_people_say_them(redactor):
         (["His D.O.B. 1987, and he's on the list."], ["1987"]),
         (["She was born sixty-eight, not sixty-nine."], ["sixty-eight", "sixty-nine"]),
         (["My brother's birthday is the fourteenth, same as the hearing."], ["fourteenth"]),
+        (["7/7/02 who did you buy it off"], ["7/7/02"]),  # a two-digit year of this century, long enough ago
     ]
     for texts, hidden in cases:
         text = shown(redactor, *texts)
@@ -155,6 +156,7 @@ def test_dates_of_birth_as_the_recogniser_and_people_say_them(redactor):
     kept = shown(redactor, "Her birthday's the 6th, and the review is the 20th of May 2026.",
                  "Your licence ends the 6th of May 2027, same day as your birthday, the 6th of May.")
     assert "20th of May 2026" in kept and "6th of May 2027" in kept, kept
+    assert "11th of July, 10:45" in shown(redactor, "Let's make sure it doesn't happen. The 11th of July, 10:45.")
     assert "Yeah. Seventy-one." in shown(redactor, "I'm sorry about your dad. He was seventy-one?", "Yeah. Seventy-one.")
 
 

@@ -11,6 +11,9 @@ from transcribe.errors import ModelError
 from transcribe.models import resolve_model_dir
 from transcribe.redact import Document, Redactor
 from transcribe.redact import tagger as tagger_module
+from transcribe.redact.engine import _outside
+from transcribe.redact.readout import stays_readable
+from transcribe.redact.spans import Span
 from transcribe.redact.tagger import CLASSES, MAX_TOKENS, TAGGER, _windows, labelled_documents, load_tagger
 
 
@@ -95,3 +98,51 @@ def test_the_tagger_is_trained_on_tuning_sets_only():
 def test_a_transcript_with_nothing_said_is_read_without_error(installed_tagger, model_root):
     assert installed_tagger.find(Document([])) == [] and installed_tagger.find(Document(["", ""])) == []
     assert Redactor(model_root=model_root).redact([]).texts == []
+
+
+def _span(texts, value, label, nth=0):
+    doc = Document(texts)
+    start = -1
+    for _ in range(nth + 1):
+        start = doc.text.index(value, start + 1)
+    return doc, Span(start, start + len(value), label, "tagger")
+
+
+@pytest.mark.parametrize("texts,value,label", [
+    (["ring the uc helpline 0800 328 5644"], "328 5644", "NUMBER"),  # a piece of a public helpline
+    (["I was dropping her at school. Twenty to nine."], "Twenty to", "ID"),  # a clock time
+    (["rent five seventy five a month"], "five seventy five", "NUMBER"),  # money
+    (["Two. Tilly's seven and Rio's four."], "seven", "ID"),  # a number alone
+    (["amber underscore n at", "go on"], "go on", "ID"),  # words holding no code
+    (["a white polo"], "white", "ID"),
+    (["i'll put your date of birth on the form later", "it was eighty eight i reckon"], "eighty eight",
+     "DATE_OF_BIRTH"),  # a year alone: the date rules judge those
+    (["fourth of july nineteen ninety easy to remember"], "remember", "DATE_OF_BIRTH"),  # no number in it
+    (["Her birthday's the 6th, and the review is the 20th of May 2026."], "20th of May", "DATE_OF_BIRTH"),
+    (["shes eighty one born in the war"], "eighty one", "DATE_OF_BIRTH"),  # an age
+])
+def test_a_learned_guess_at_what_the_rules_keep_readable_stays(texts, value, label):
+    doc, span = _span(texts, value, label)
+    assert stays_readable(doc, span)
+
+
+@pytest.mark.parametrize("texts,value,label,nth", [
+    (["it's oh seven seven oh oh nine oh oh six four"], "seven", "ID", 1),  # the tagger's piece of a longer number
+    (["contract. Hang on. Oh seven seven oh oh nine oh oh...", "Yeah.", "foursixty one."], "foursixty", "ID", 0),
+    (["the address is 14 brickfield row dn for nine b z"], "dn for nine b z", "ID", 0),  # "for nine" is no time
+    (["lima bravo tango"], "lima bravo tango", "ID", 0),  # spelled
+    (["her date of birth", "oh three oh six ninety one"], "oh three oh six ninety one", "DATE_OF_BIRTH", 0),
+])
+def test_a_learned_guess_at_an_identifier_or_a_date_of_birth_is_kept(texts, value, label, nth):
+    doc, span = _span(texts, value, label, nth)
+    assert not stays_readable(doc, span)
+
+
+def test_what_a_learned_identifier_adds_beside_an_address_is_kept():
+    text = "and the address is the new one 14 brickfield row dn for nine b z"
+    address = Span(text.index("14"), text.index(" dn"), "ADDRESS", "address")
+    guess = Span(text.index("row"), len(text), "ID", "tagger")
+    [rest] = _outside(text, [guess], [address])
+    assert text[rest.start:rest.end] == "dn for nine b z" and rest.label == "ID"
+    alone = Span(text.index("dn"), len(text), "ID", "tagger")
+    assert _outside(text, [alone], [address]) == [alone]

@@ -22,6 +22,7 @@ _SPOKEN_YEAR = (r"(?:(?:nineteen|twenty)[\s-]+(?:(?:twenty|thirty|forty|fifty|si
 _SPOKEN_TWO_DIGITS = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|"
                       r"five|six|seven|eight|nine))?|oh[\s-](?:one|two|three|four|five|six|seven|eight|nine))")
 _YEAR = rf"(?:(?:19|20)\d\d|'?\d\d|{_SPOKEN_YEAR}|{_SPOKEN_TWO_DIGITS})"
+A_YEAR = re.compile(_YEAR, re.I)  # a year, alone: whether it is a birth year is for the rules below to say
 _FULL_YEAR = rf"(?:(?:19|20)\d\d|{_SPOKEN_YEAR})"
 _SPOKEN_OLD_YEAR = r"(?:forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
 _SEP = r"[\s,]+"
@@ -120,8 +121,10 @@ def _birth_year_like(text: str, today: date, years_ago: int = 14, teen_year: boo
     if m:
         return int(m.group()) <= today.year - years_ago
     numeric = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d\d)|.*?[a-z][\s,]+'?(\d\d)", text, re.I)
-    if numeric:  # "12/9/77", "6 June 95": a two-digit year in the previous century
-        return int(numeric.group(1) or numeric.group(2)) > today.year % 100
+    if numeric:  # "12/9/77", "6 June 95": a two-digit year in the previous century; "7/7/02" long enough ago in
+        # this one (not "the 11th of July, 10:45")
+        year = int(numeric.group(1) or numeric.group(2))
+        return year > today.year % 100 or bool(numeric.group(1)) and 2000 + year <= today.year - years_ago
     said = _SPOKEN_2000S.search(text) or (teen_year and _NUMERIC_DATE.fullmatch(text) and _NUMERIC_TEEN_YEAR.fullmatch(text))
     if said:  # "two thousand and four", "twenty eleven", "six six eighteen"
         return 2000 + _TEENS_AND_UNITS.index(said.group(1).lower()) + 1 <= today.year - years_ago

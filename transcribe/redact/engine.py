@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -21,7 +22,7 @@ from .names import (
     is_street_word,
     sounds_like_a_street_type,
 )
-from .readout import find_read_backs, find_read_out
+from .readout import find_read_backs, find_read_out, stays_readable
 from .residual import find_fragments, find_residual
 from .spans import PLACEHOLDER_WORDS, PRIORITY, STRUCTURED, Document, Span
 from .tagger import TAGGER, Tagger, load_tagger
@@ -39,6 +40,20 @@ def _unclaimed(learned: list[Span], resolved: list[Span], is_kept, text: str) ->
     """The learned spans that overlap nothing found already and are not kept by the policy."""
     return [s for s in learned if not is_kept(text[s.start:s.end], s.label)
             and not any(r.start < s.end and s.start < r.end for r in resolved)]
+
+
+_GUESSED = ("DATE_OF_BIRTH", *STRUCTURED)  # the tagger's labels the rules' knowledge of what stays readable checks
+
+
+def _outside(text: str, learned: list[Span], resolved: list[Span]) -> list[Span]:
+    """What of the learned spans lies outside every span found already and still says something (a digit,
+    letters said one by one, a word that is not a common one): "dn for nine b z" of "row dn for nine b z" where
+    "14 brickfield row" is an address."""
+    out = []
+    for s in learned:
+        clash = [r for r in resolved if r.start < s.end and s.start < r.end]
+        out += [Span(lo, hi, s.label, s.detector) for lo, hi in _left_over(text, s, clash)] if clash else [s]
+    return out
 
 
 def _word_pattern(value: str, case_sensitive: bool) -> re.Pattern:
@@ -93,7 +108,12 @@ class Redactor:
     def detect(self, doc: Document) -> list[Span]:
         """Resolved, non-overlapping spans over ``doc.text``, in text order."""
         text = doc.text
-        found = find_identifiers(doc) + find_dates_of_birth(text, self.today) + find_people_and_places(text)
+        # The learned models run in C without the GIL: beside the rules, they take what CPU the rules leave.
+        with ThreadPoolExecutor(2) as pool:
+            tagging = pool.submit(self.tagger.find, doc)
+            naming = pool.submit(self.name_model.find, doc) if {"PERSON", "LOCATION"} & self.policy.labels else None
+            found = find_identifiers(doc) + find_dates_of_birth(text, self.today) + find_people_and_places(text)
+            tagger_spans, names = tagging.result(), naming.result() if naming else []
         for term in self.policy.deny_list:
             if term.strip():
                 found += [Span(m.start(), m.end(), "CUSTOM", "deny-list")
@@ -103,10 +123,9 @@ class Redactor:
         resolved = _resolve(found, text)
         # The learned models' names, places and dates of birth where no rule found anything; the tagger's
         # identifiers come after the rules for pieces and shapes, which know their formats and what stays.
-        tagged = [s for s in self.tagger.find(doc) if s.label in self.policy.labels]
-        learned = [s for s in tagged if s.label not in STRUCTURED]
-        if {"PERSON", "LOCATION"} & self.policy.labels:
-            learned += [s for s in self.name_model.find(doc) if s.label in self.policy.labels]
+        tagged = [s for s in tagger_spans if s.label in self.policy.labels
+                  and not (s.label in _GUESSED and stays_readable(doc, s))]
+        learned = [s for s in tagged if s.label not in STRUCTURED] + [s for s in names if s.label in self.policy.labels]
         resolved = _resolve(resolved + _unclaimed(learned, resolved, self._is_kept, text), text)
         resolved = _resolve(resolved + self._propagate(text, resolved), text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
@@ -120,8 +139,7 @@ class Redactor:
         resolved = _resolve(resolved + [s for s in find_residual(doc, resolved) if s.label in allowed], text)
         resolved = _resolve(resolved + [s for s in find_read_out(doc, resolved) if s.label in allowed], text)
         resolved = _resolve(resolved + find_read_backs(doc, resolved), text)
-        resolved = _resolve(resolved + _unclaimed([s for s in tagged if s.label in STRUCTURED], resolved, self._is_kept,
-                                                  text), text)
+        resolved = _resolve(resolved + _outside(text, [s for s in tagged if s.label in STRUCTURED], resolved), text)
         resolved = _resolve(resolved + fragments(resolved), text)  # pieces of what the shapes found ("9884" after "076 773")
         return _join_address_parts(text, resolved)
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from .dates import DATE
-from .lexicons import is_common_word
+from ..vocabulary import ORDINAL_WORDS_PATTERN
+from .dates import A_YEAR, DATE
+from .lexicons import PUBLIC_NUMBERS, is_common_word
 from .residual import NOT_A_PIECE, excluded
 from .spans import Document, Span, overlaps
 from .spoken import (
@@ -327,10 +328,16 @@ def _not_a_piece(text: str, start: int, end: int, tokens: list[Token]) -> bool:
         return True
     if len(tokens) == 1 and tokens[0].text.lower() in ("oh", "o"):
         return True
-    if _AGE_BEFORE.search(text, max(0, start - 16), start) and _AGE.fullmatch(said) and not _MORE_CODE.match(text, end):
-        return True  # "She's seventy-five.", "He's 28, I'm thirty-five"
+    if _an_age(text, start, end):
+        return True
     chars = "".join(_read_token(t.text) for t in tokens)
     return excluded(text, start, end, chars) or bool(_AMOUNT_AFTER.match(text, end))
+
+
+def _an_age(text: str, start: int, end: int) -> bool:
+    """"She's seventy-five.", "He's 28, I'm thirty-five"."""
+    return bool(_AGE_BEFORE.search(text, max(0, start - 16), start) and _AGE.fullmatch(text, start, end)
+                and not _MORE_CODE.match(text, end))
 
 
 def _read_token(word: str) -> str:
@@ -401,3 +408,42 @@ def find_read_backs(doc: Document, found: list[Span]) -> list[Span]:
                     spans.append(Span(base + run[0].start, base + run[-1].end, ident.label, "read back"))
                 i = max(j, i + 1)
     return spans
+
+
+_SAYS_A_NUMBER = re.compile(rf"\d|\b(?:{ORDINAL_WORDS_PATTERN}|"
+                          + "|".join((*(w for w in DIGIT_WORDS if w not in WEAK_ZEROS), *TEENS, *TENS)) + r")\b", re.I)
+_SPELLS = re.compile(r"@|\b(?:dot|underscore|dash|hyphen|at|" + "|".join(NATO) + r")\b", re.I)
+_LONG_PUBLIC_NUMBERS = tuple(n for n in PUBLIC_NUMBERS if len(n) >= 6)  # inside a longer stretch too
+_SOUNDS_OF_CODE = _DIGIT_SOUNDS | frozenset((*DIGIT_WORDS, *TEENS, *TENS, *LETTER_NAMES, *_JOIN))  # "ate", "double"
+_RUN_TOGETHER = re.compile("(?:" + "|".join(sorted((*DIGIT_WORDS, *TEENS, *TENS), key=len, reverse=True)) + "){2,}",
+                           re.I)  # "foursixty"
+MIN_CODE = 2  # characters of code (digits, letters said alone) a learned guess at an identifier must hold
+
+
+def stays_readable(doc: Document, span: Span) -> bool:
+    """Whether a learned guess at a date of birth or an identifier is what the rules keep readable on purpose: a
+    clock time, money, a count, an age, a year or a lone number, a public helpline, a date the date rules read and
+    did not take for a date of birth (an appointment, a hearing), a year alone (the date rules judge those), or
+    words holding no number (a date of birth: "year", "April Fool's") or fewer than :data:`MIN_CODE` characters of
+    code, spelling or email words (an identifier: "go on", "a white polo", "which one"). An identifier is judged
+    with the code-like stretch it is part of (the tagger's "seven" of "oh seven seven..." is a piece of a phone)."""
+    text, value = doc.text, doc.text[span.start:span.end]
+    runs = [r for r in doc.runs if r.tokens[0].start < span.end and span.start < r.tokens[-1].end]
+    start = min([span.start] + [r.tokens[0].start for r in runs])
+    end = max([span.end] + [r.tokens[-1].end for r in runs])
+    near = max(0, start - 40), min(len(text), end + 40)
+    if any(m.start() < span.end and span.start < m.end()
+           and all(m.start() <= r.tokens[0].start and r.tokens[-1].end <= m.end() for r in runs)  # not "dn for nine b z"
+           for pattern in (_CLOCK_TIME, _MONEY) for m in pattern.finditer(text, *near)):
+        return True
+    if any(number in r.chars for r in runs for number in _LONG_PUBLIC_NUMBERS):
+        return True
+    if span.label == "DATE_OF_BIRTH":
+        return not _SAYS_A_NUMBER.search(value) or bool(A_YEAR.fullmatch(value)) or _an_age(text, span.start, span.end) or any(
+            m.start() < span.end and span.start < m.end() for m in DATE.finditer(text, *near))
+    if any(excluded(text, r.tokens[0].start, r.tokens[-1].end, r.chars) for r in runs) \
+            or _not_a_piece(text, start, end, tokenize(text[start:end])):
+        return True
+    said = sum(1 + bool(_RUN_TOGETHER.fullmatch(t.text)) for t in tokenize(value) if t.text.lower() in _SOUNDS_OF_CODE
+               or len(t.text) == 1 or t.text.isdigit() or _RUN_TOGETHER.fullmatch(t.text))
+    return max(said, sum(len(r.chars) for r in runs)) < MIN_CODE and not _SPELLS.search(value)

@@ -12,8 +12,9 @@ and quantised to int8, which runs it about three times faster on the CPU. Each w
 of five classes (:data:`CLASSES`: nothing, a person, a place or address, a date of birth, an identifier).
 Utterances are packed whole into windows of at most :data:`MAX_TOKENS` pieces, as in training. A word whose
 pieces say "something" with :data:`THRESHOLD` or more becomes a span of its likeliest class, and neighbouring
-words of one class join; dates of birth and identifiers only at :data:`_CERTAIN`. The engine adds its spans only
-where no rule found anything. The model directory records a digest of the training data; a tagger trained on other
+words of one class join; dates of birth and identifiers where their own class is at :data:`STRUCTURED_THRESHOLD`.
+The engine adds its spans only where no rule found anything, and dates of birth and identifiers only where the rules
+would not keep them readable. The model directory records a digest of the training data; a tagger trained on other
 data is refused until it is rebuilt.
 """
 
@@ -40,11 +41,13 @@ TRAINING_SETS = ("garbled", "ordinary", "mixed", "fifth", "sixth", "seventh", "e
                  "twentyeighth", "twentyninth")
 CLASSES = ("O", "PERSON", "PLACE", "DATE_OF_BIRTH", "IDENTIFIER")
 _CLASS_OF_LABEL = {"PERSON": 1, "LOCATION": 2, "ADDRESS": 2, "DATE_OF_BIRTH": 3}  # every other label: IDENTIFIER
-# People and places are taken at THRESHOLD. Dates of birth and identifiers only where the tagger is all but
-# certain: at THRESHOLD they hid what the rules keep readable on purpose (appointment and court dates, helplines,
-# clock times, a bare number with no banking talk near it; tests/test_redact.py).
+# People and places are taken where "something" is at THRESHOLD. A date of birth or an identifier needs its own
+# class at STRUCTURED_THRESHOLD ("ward B3": place and identifier together are not an identifier), and the engine
+# then drops what the rules keep readable on purpose (readout.stays_readable: appointment dates, helplines, clock
+# times, ages...), which taking them at all but certainty (0.995) did before.
 _TAKEN = (1, 2)
-_CERTAIN = 0.995
+STRUCTURED_THRESHOLD = 0.8
+_CERTAIN = 0.995  # ... or "something" at this, its likeliest class a date of birth or an identifier
 MAX_TOKENS = 128
 # Chosen on four tuning sets left out of training (0.5, 0.8 and 0.95 gave leak rates within 0.005 of each other;
 # over-redaction fell from 0.5 to 0.8 and little more after): benchmarks/HELDOUT.md.
@@ -271,8 +274,9 @@ class Tagger:
                     words.append([a, b, [row]])
         return [(a, b, np.mean(rows, axis=0)) for a, b, rows in words]
 
-    def find(self, doc: Document, threshold: float = THRESHOLD) -> list[Span]:
-        """Spans of words the tagger gives :data:`THRESHOLD` or more of being something to redact. A person's
+    def find(self, doc: Document, threshold: float = THRESHOLD, structured: float = STRUCTURED_THRESHOLD) -> list[Span]:
+        """Spans of words the tagger gives ``threshold`` or more of being something to redact (a date of birth or
+        an identifier: ``structured`` of being that). A person's
         name loses the words at its ends that are never names (the name model's test: greetings, relations,
         decoys, everyday words in lower case unless a given name it is sure of); a word opening a sentence is
         judged as if in lower case, its capital saying nothing. Nothing is taken that is a decoy alone or with the
@@ -281,7 +285,8 @@ class Tagger:
         runs: list[list] = []  # [kind, [(start, end, probability of the kind), ...]]
         for a, b, p in self.word_probabilities(doc):
             kind = 1 + int(np.argmax(p[1:]))
-            if 1.0 - p[0] < (threshold if kind in _TAKEN else _CERTAIN):
+            if kind in _TAKEN and 1.0 - p[0] < threshold or kind not in _TAKEN and p[kind] < structured \
+                    and 1.0 - p[0] < _CERTAIN:
                 continue
             if runs and runs[-1][0] == kind and _JOINS.fullmatch(text[runs[-1][1][-1][1]:a]):
                 runs[-1][1].append((a, b, p[kind]))
