@@ -439,11 +439,19 @@ def stays_readable(doc: Document, span: Span) -> bool:
     if any(number in r.chars for r in runs for number in _LONG_PUBLIC_NUMBERS):
         return True
     if span.label == "DATE_OF_BIRTH":
-        return not _SAYS_A_NUMBER.search(value) or bool(A_YEAR.fullmatch(value)) or _an_age(text, span.start, span.end) or any(
-            m.start() < span.end and span.start < m.end() for m in DATE.finditer(text, *near))
+        return (not _SAYS_A_NUMBER.search(value) or bool(A_YEAR.fullmatch(value)) or _an_age(text, span.start, span.end)
+                or any(m.start() < span.end and span.start < m.end() for m in DATE.finditer(text, *near)))
     if any(excluded(text, r.tokens[0].start, r.tokens[-1].end, r.chars) for r in runs) \
             or _not_a_piece(text, start, end, tokenize(text[start:end])):
         return True
-    said = sum(1 + bool(_RUN_TOGETHER.fullmatch(t.text)) for t in tokenize(value) if t.text.lower() in _SOUNDS_OF_CODE
-               or len(t.text) == 1 or t.text.isdigit() or _RUN_TOGETHER.fullmatch(t.text))
-    return max(said, sum(len(r.chars) for r in runs)) < MIN_CODE and not _SPELLS.search(value)
+    return max(_code_said(value), sum(len(r.chars) for r in runs)) < MIN_CODE and not _SPELLS.search(value)
+
+
+def _code_said(value: str) -> int:
+    """Characters of code said in ``value``, counting words the code reader takes only beside other code
+    ("ate", "to") and numbers run together ("foursixty": two)."""
+    def count(word: str) -> int:
+        if _RUN_TOGETHER.fullmatch(word):
+            return 2
+        return int(word.lower() in _SOUNDS_OF_CODE or len(word) == 1 or word.isdigit())
+    return sum(count(t.text) for t in tokenize(value))
