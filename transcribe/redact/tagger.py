@@ -276,17 +276,16 @@ class Tagger:
 
     def find(self, doc: Document, threshold: float = THRESHOLD, structured: float = STRUCTURED_THRESHOLD) -> list[Span]:
         """Spans of words the tagger gives ``threshold`` or more of being something to redact (a date of birth or
-        an identifier: ``structured`` of being that). A person's
-        name loses the words at its ends that are never names (the name model's test: greetings, relations,
-        decoys, everyday words in lower case unless a given name it is sure of); a word opening a sentence is
-        judged as if in lower case, its capital saying nothing. Nothing is taken that is a decoy alone or with the
+        an identifier: ``structured`` of being that). A person's name loses the words at its ends that are never
+        names (the name model's test: greetings, relations, decoys, everyday words in lower case unless a given
+        name it is sure of); a word opening a sentence is judged as if in lower case, its capital saying nothing. Nothing is taken that is a decoy alone or with the
         word next to it (a service, a drug, a court: "the Crown Court")."""
         text = doc.text
         runs: list[list] = []  # [kind, [(start, end, probability of the kind), ...]]
         for a, b, p in self.word_probabilities(doc):
             kind = 1 + int(np.argmax(p[1:]))
-            if kind in _TAKEN and 1.0 - p[0] < threshold or kind not in _TAKEN and p[kind] < structured \
-                    and 1.0 - p[0] < _CERTAIN:
+            something = 1.0 - p[0]
+            if not (something >= threshold if kind in _TAKEN else p[kind] >= structured or something >= _CERTAIN):
                 continue
             if runs and runs[-1][0] == kind and _JOINS.fullmatch(text[runs[-1][1][-1][1]:a]):
                 runs[-1][1].append((a, b, p[kind]))
