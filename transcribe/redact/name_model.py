@@ -37,6 +37,7 @@ from .lexicons import (
     zipf,
 )
 from .name_model_int8 import INT8_MODEL
+from .onnx_session import cpu_session
 from .spans import Document, Span
 from .spoken import DIGIT_WORDS, NATO, TEENS, TENS
 
@@ -66,7 +67,6 @@ class NameModel:
     """Rampart loaded with onnxruntime; :meth:`find` gives PERSON spans over a :class:`Document`."""
 
     def __init__(self, directory: Path, threads: int = 0):
-        import onnxruntime
         from tokenizers import Tokenizer
 
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
@@ -78,14 +78,7 @@ class NameModel:
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
         self._cls, self._sep = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        # onnxruntime's threads otherwise spin after each run, taking CPU from the stages after redaction
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(str(directory / INT8_MODEL), options,
-                                                     providers=["CPUExecutionProvider"])
+        self._session = cpu_session(directory / INT8_MODEL, threads)
 
     def find(self, doc: Document) -> list[Span]:
         """PERSON spans (whole words, a given name and surname together) and LOCATION spans (towns) the model

@@ -32,6 +32,7 @@ from ..errors import ModelError
 from ..files import training_digest as files_digest
 from .lexicons import is_decoy_word
 from .name_model import SURE_THRESHOLD, never_a_name, trimmed
+from .onnx_session import cpu_session
 from .spans import Document, Span
 
 TAGGER = "redaction-tagger"  # its directory in the model cache
@@ -241,17 +242,10 @@ class Tagger:
     """Load once from a directory :func:`train` wrote; :meth:`find` gives spans over a document."""
 
     def __init__(self, directory: Path, threads: int = 2):
-        import onnxruntime
         from transformers import AutoTokenizer
 
         self.tokenizer = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-        options.log_severity_level = 3
-        # as for the name model: onnxruntime's threads otherwise spin after each run, taking CPU from later stages
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = onnxruntime.InferenceSession(str(Path(directory) / ONNX), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = cpu_session(Path(directory) / ONNX, threads)
 
     def word_probabilities(self, doc: Document) -> list[tuple[int, int, np.ndarray]]:
         """(start, end, class probabilities) of each word, the mean over its pieces."""
@@ -278,8 +272,9 @@ class Tagger:
         """Spans of words the tagger gives ``threshold`` or more of being something to redact (a date of birth or
         an identifier: ``structured`` of being that). A person's name loses the words at its ends that are never
         names (the name model's test: greetings, relations, decoys, everyday words in lower case unless a given
-        name it is sure of); a word opening a sentence is judged as if in lower case, its capital saying nothing. Nothing is taken that is a decoy alone or with the
-        word next to it (a service, a drug, a court: "the Crown Court")."""
+        name it is sure of); a word opening a sentence is judged as if in lower case, its capital saying nothing.
+        Nothing is taken that is a decoy alone or with the word next to it (a service, a drug, a court: "the Crown
+        Court")."""
         text = doc.text
         runs: list[list] = []  # [kind, [(start, end, probability of the kind), ...]]
         for a, b, p in self.word_probabilities(doc):
