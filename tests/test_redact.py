@@ -1137,3 +1137,40 @@ def test_residual_shapes_survive_spans_that_leave_only_a_separator_of_a_code():
              for piece in ("oh nine", "oh seven one oh seven oh five", "770072 slash")]
     found = find_residual(Document([text]), taken)
     assert all(0 <= s.start < s.end <= len(text) for s in found)
+
+
+# Twenty-fifth round (thirtyfifth set as the tuning set): the last letter of an identifier said on its own: as the
+# answer to a question about it ("Be." after "And the suffix?"), asked about or put right with its name ("was it a
+# B or a D?", "ends in a vee, not a bee"), told with a spelling word ("Be for bravo") or closing the reading after a
+# comma ("... four oh, you.").
+@pytest.mark.parametrize("texts,value", [
+    (["Your NI number, please.", "J T sixty, fourteen, eighty-three.", "And the suffix?", "Be."], "Be"),
+    (["Your NI number, please.", "J T sixty, fourteen, eighty-three.", "And the letter?", "Be for bravo."],
+     "Be for bravo"),
+    (["Your NI number, please.", "J T sixty, fourteen, eighty-three, D.", "Was that a B or a D?"], "B"),
+    (["My CRO's 992676 stroke twenty-three vee.", "Mine ends in a vee, not a bee on here."], "bee"),
+    (["And it quotes your PNC, oh seven stroke four six oh three one four oh, you.", "I don't know that one."], "you"),
+    (["It's an old CRO number, S F ninety-two.", "Then six one four, eight three oh, and tea."], "tea"),
+])
+def test_a_last_letter_said_alone_asked_about_or_closing_a_reading(redactor, texts, value):
+    found = [v for v, _ in labels_in(redactor, *texts)]
+    assert any(value in f for f in found), found
+
+
+def test_letter_words_stay_words_away_from_an_identifier(redactor):
+    kept = ["I'll see you at four, and you.", "Is it a good one?", "Be nice.", "It'll be for the court to decide.",
+            "My number is 07700 900123, and see.", "What was it, a bee or a wasp?"]
+    redacted = shown(redactor, *kept)
+    for text in kept:
+        assert text.replace("07700 900123", "[PHONE 1]") in redacted, redacted
+
+
+def test_a_date_of_birth_put_right_in_the_reply(redactor):
+    found = [v for v, label in labels_in(redactor, "The form has your date of birth as 24/08/1995.",
+                                         "It's the 26th. Twenty-sixth of August.", "I'll get it changed.")
+             if label == "DATE_OF_BIRTH"]
+    assert "the 26th" in found and "Twenty-sixth of August" in found, found
+    # ... but not a date in a reply to an utterance that went on after the birth, or one that is not a sentence
+    kept = shown(redactor, "Born 3rd of March 1987, and your appointment is 3rd of April at 10:30.", "The 3rd of April.",
+                 "Your date of birth is 12/01/1999.", "Yes, and the course starts the 14th of January.")
+    assert "The 3rd of April." in kept and "the 14th of January" in kept, kept

@@ -326,6 +326,12 @@ _MONTH_BY_PREFIX = {m[:3]: n for n, m in enumerate(MONTHS, start=1)}
 
 def _day_month(value: str) -> tuple[int, int] | None:
     """(day, month) of a date as said or written ("the 12th of Sept", "fourteenth of the sixth", "12.9.77")."""
+    day, month = _day_and_month(value)
+    return (day, month) if day is not None and month is not None else None
+
+
+def _day_and_month(value: str) -> tuple[int | None, int | None]:
+    """The day and the month a date or a day said alone ("the 26th") gives, each None where it gives none."""
     value = _MISHEARD_MONTH.sub(lambda m: _month_heard(m.group()), value)
     words = re.findall(r"\d+|[a-z]+", value.lower())
     numbers, month, i = [], None, 0
@@ -344,9 +350,8 @@ def _day_month(value: str) -> tuple[int, int] | None:
         i += 1
     if month is None and len(numbers) >= 2:
         month = numbers[1]
-    if not numbers or month is None or not (1 <= numbers[0] <= 31 and 1 <= month <= 12):
-        return None
-    return numbers[0], month
+    day = numbers[0] if numbers and 1 <= numbers[0] <= 31 else None
+    return day, (month if month is not None and 1 <= month <= 12 else None)
 
 
 def _month_heard(said: str) -> str:
@@ -417,7 +422,40 @@ def _corrections(text: str, births: list[Span]) -> list[Span]:
             if day and _day_month(f"{m.group('day')} of {MONTHS[day[1] - 1]}") == day \
                     and not overlaps(m.start("day"), m.end("day"), births + found):
                 found.append(Span(m.start("day"), m.end("day"), "DATE_OF_BIRTH", "date+context"))
+    return found + _said_again_in_reply(text, births + found)
+
+
+def _said_again_in_reply(text: str, births: list[Span]) -> list[Span]:
+    """Dates said as sentences of their own in the reply to an utterance that ends with a date of birth: the same
+    date again or put right ("...has your date of birth as 24/08/1995." "It's the 26th. Twenty-sixth of August.").
+    A day alone opening the reply counts; any other date must give the day or the month of one taken. None in a
+    reply with a clock time."""
+    found: list[Span] = []
+    for birth in births:
+        line_end = text.find("\n", birth.end)
+        if line_end < 0 or len(text[birth.end:line_end].strip(" .,?!…")) > _CLOSES_ITS_UTTERANCE:
+            continue
+        reply_end = text.find("\n", line_end + 1)
+        reply_end = len(text) if reply_end < 0 else reply_end
+        if _CLOCK.search(text, line_end, reply_end):
+            continue
+        taken = [_day_and_month(text[birth.start:birth.end])]
+        if taken[0][0] is None:  # a month or a year alone is no date to put right
+            continue
+        for m in _OWN_SENTENCE_DATE.finditer(text, line_end + 1, reply_end):
+            day, month = said = _day_and_month(m.group("date"))
+            opening_day = m.start() == line_end + 1 and _LONE_DAY.fullmatch(m.group("date"))
+            if (opening_day or any(day is not None and day == d or month is not None and month == mo for d, mo in taken)) \
+                    and not overlaps(m.start("date"), m.end("date"), births + found):
+                found.append(Span(m.start("date"), m.end("date"), "DATE_OF_BIRTH", "date+context"))
+                taken.append(said)
     return found
+
+
+_CLOSES_ITS_UTTERANCE = 20  # characters at most after a date of birth that ends its utterance ("..., is that right?")
+_OWN_SENTENCE_DATE = re.compile(rf"(?:^|(?<=[.!?…]\s))(?:(?:it's|its|no|yeah|yes|sorry|so)[,.]?\s+)?"
+                                rf"(?P<date>{DATE.pattern}|{_ORDINAL_PAIR.pattern}|{_LONE_DAY.pattern})(?=\s*(?:[.!?…]|$))",
+                                re.I | re.M)
 
 
 _DAY_SENTENCE = re.compile(rf"(?:^|(?<=[.,!?…]\s)|(?<=\n))(?P<day>(?:the\s+)?{_ORDINAL})(?=[.,!?…])", re.I | re.M)

@@ -23,9 +23,19 @@ from dataclasses import dataclass, field
 
 from .dates import DATE
 from .identifiers import whole_format
-from .lexicons import FILLERS, PUBLIC_NUMBERS
+from .lexicons import FILLERS, PUBLIC_NUMBERS, is_common_word
 from .spans import STRUCTURED, Document, Span, overlaps
-from .spoken import LETTER_PAIRS, NATO, TEENS, TENS, CodeRun, code_runs, read_letters
+from .spoken import (
+    LETTER_NAMES,
+    LETTER_PAIRS,
+    NATO,
+    TEENS,
+    TENS,
+    WORDS_FOR_LETTERS,
+    CodeRun,
+    code_runs,
+    read_letters,
+)
 
 MIN_DIGITS = 6  # a stretch with this many digits is an identifier unless shown otherwise
 MIN_ID_DIGITS = 4  # with letters among them
@@ -371,24 +381,30 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
     for line, utterance in enumerate(doc.texts):
         # The utterance, or a sentence opening it ("Letter?" "Tango. And the PNC's..."); or what goes on with a
         # code after a pause or "then it goes" ("prison number A five five one oh... it's loading... katie.").
-        sentences = {(utterance, False), (re.split(r"(?<=[.!?])\s", utterance, maxsplit=1)[0], False)}
+        sentences = {(0, utterance, False), (0, re.split(r"(?<=[.!?])\s", utterance, maxsplit=1)[0], False)}
         pieces = re.split(r"(?:\.\.\.|…)\s*", utterance)
         if any(doc.starts[line] <= s.start < doc.starts[line] + len(pieces[0]) for s in found):
-            sentences |= {(piece, True) for piece in pieces[1:]}
-        sentences |= {(m.group("rest"), True) for m in _GOES_ON_WITH.finditer(utterance)}
+            sentences |= {(utterance.index(piece), piece, True) for piece in pieces[1:]}
+        sentences |= {(m.start("rest"), m.group("rest"), True) for m in _GOES_ON_WITH.finditer(utterance)}
         # ... or two letters or more given after "it's" ("it's are why" next to a NINO said in pieces)
-        sentences |= {(m.group("rest"), True) for m in _IT_IS.finditer(utterance) if len(read_letters(m.group("rest"))) >= 2}
-        for sentence, goes_on in sentences:
+        sentences |= {(m.start("rest"), m.group("rest"), True) for m in _IT_IS.finditer(utterance)
+                      if len(read_letters(m.group("rest"))) >= 2}
+        # ... or a letter's name closing an identifier found in the utterance ("... three oh, and tea.", "four oh, you.")
+        sentences |= {(m.start("rest"), m.group("rest"), True) for m in _CLOSED_WITH.finditer(utterance)
+                      if overlaps(doc.starts[line] + m.start(), doc.starts[line] + m.start() + 1, found)}
+        asked = line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None
+        for offset, sentence, goes_on in sentences:
             said = sentence.strip(" .,!?…-")
             letters = read_letters(said) if len(said) < 20 else ""
             if goes_on and not letters:
                 letters = LETTER_PAIRS.get(said.lower(), "")  # "Then it goes tidy."
+            if asked and not letters:
+                letters = WORDS_FOR_LETTERS.get(said.lower(), "")  # "And the letter?" "Be."
             if 1 <= len(letters) <= 3:
-                start = doc.starts[line] + utterance.index(said)
+                start = doc.starts[line] + offset + sentence.index(said)
                 # Letters said one by one, or the answer to "Letter?" ("Tango."), or going on with a code:
                 # beside an identifier, its own.
-                one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or goes_on or (
-                    line > 0 and _ASKS_LETTER.search(doc.texts[line - 1]) is not None)
+                one_by_one = len(letters) > 1 and len(_WORD.findall(said)) == len(letters) or goes_on or asked
                 letter_pieces.append((start, start + len(said), letters, one_by_one))
     # One character put right by its place or against the wrong one ("No, five at the end, not six", "the last
     # letter's a D", "Thirteen, not thirty.").
@@ -397,13 +413,18 @@ def find_fragments(doc: Document, found: list[Span], other: list[Span] = ()) -> 
         number = TEENS.get(said.lower()) or (TENS[said.lower()] + "0" if said.lower() in TENS else None)
         # a number of two digits only where an identifier nearby holds it ("Thirteen, not thirty." by "SE13 6TB")
         letter_pieces.append((*m.span(m.lastgroup), number or said, number is None))
+    # Letters asked about or put right ("Was that a B or a D?", "Or is it a bee?", "It ends in a vee, not a bee.").
+    for m in _LETTER_ASKED.finditer(text):
+        letter_pieces += [(*m.span(g), read_letters(m.group(g)), True) for g in ("letter", "other", "end", "wrong")
+                          if m.group(g)]
     for start, end, letters, one_by_one in letter_pieces:
         line = doc.locate(start)[0]
         for where, compact, label in values:
             # Inside an identifier said nearby, or said alone next to one (a correction: "there's two letters
             # at the front" "Oh yeah, P H").
+            letter_of_digits = letters.isalpha() and letters.isupper() and label in _DIGITS_ONLY
             if abs(where - line) <= FRAGMENT_WINDOW and letters in compact or (
-                    one_by_one and abs(where - line) <= NEXT_TO):
+                    one_by_one and abs(where - line) <= NEXT_TO and not letter_of_digits):
                 if not overlaps(start, end, found) and not overlaps(start, end, spans):
                     spans.append(Span(start, end, label, "fragment"))
                 break
@@ -424,7 +445,18 @@ _PLACED_PIECE = re.compile(
     # ... or against the wrong reading ("Thirteen, not thirty.", "It's a B, not a D")
     rf"|(?<![\w'’])(?:an?\s+)?(?P<not>{_ONE_CHARACTER}|{_TEEN_OR_TENS})[,\s]+not\s+(?:an?\s+)?(?:{_ONE_CHARACTER}|"
     rf"{_TEEN_OR_TENS})\b", re.I)
-_ASKS_LETTER = re.compile(r"\bletters?\b[^.!?]*\?", re.I)
+# Letters whose names are not everyday words, or capitals (not "I", "A"): what a question about a letter names.
+_A_LETTER = r"(?:[B-HJ-Z]\b|(?i:" + "|".join(w for w in LETTER_NAMES if not is_common_word(w)) + r")\b)"
+_ASKS_LETTER = re.compile(r"\b(?i:letters?|suffix|prefix)\b[^.!?]*\?|\b(?i:was|is)\s+(?:it|that)\s+(?:an?\s+)?"
+                          + _A_LETTER + r"[^.!?]*\?")
+_LETTER_ASKED = re.compile(
+    r"\b(?i:was|is)\s+(?:it|that)\s+(?:an?\s+)?(?P<letter>" + _A_LETTER + r")(?:\s+or\s+(?:an?\s+)?(?P<other>"
+    + _A_LETTER + r"))?\s*\?|\b(?i:ends?|ending|finish(?:es)?)\s+(?i:in|with)\s+(?:an?\s+)?(?P<end>" + _A_LETTER
+    + r")(?:,?\s+not\s+(?:an?\s+)?(?P<wrong>" + _A_LETTER + r"))?")
+# The end of an utterance reading a code: a letter's name after a comma or "and" that follows a code word.
+_CLOSED_WITH = re.compile(r"(?:\d|\b(?i:zero|oh|one|two|three|four|five|six|seven|eight|nine|won|ate|tree)|\b[B-HJ-Z])\s*"
+                          r"(?:,\s*(?:and\s+)?|\s+and\s+)(?P<rest>[A-Za-z]+)[.!…]*\s*$")
+_DIGITS_ONLY = frozenset(("PHONE", "NHS_NUMBER", "BANK_ACCOUNT", "DATE_OF_BIRTH"))  # no letter belongs to them
 # A correction beside a piece of an identifier: the piece may be a wrong reading or the corrected one.
 _CORRECTION = re.compile(r"\b(?:no|nope|not|sorry|missed|wrong|meant|mean|should\s+be|just\s+the\s+one|only\s+one|"
                          r"it's\s+an?\s+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|[A-Z]))\b", re.I)

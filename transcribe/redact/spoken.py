@@ -83,6 +83,10 @@ LETTER_NAMES = {"ay": "A", "bee": "B", "see": "C", "sea": "C", "dee": "D", "ee":
                 "aitch": "H", "haitch": "H", "eye": "I", "jay": "J", "kay": "K", "el": "L", "em": "M", "en": "N",
                 "pee": "P", "queue": "Q", "cue": "Q", "are": "R", "es": "S", "ess": "S", "tee": "T", "tea": "T",
                 "you": "U", "vee": "V", "ex": "X", "why": "Y", "wye": "Y", "zed": "Z"}
+# Everyday words that name a letter only where a letter is asked for or spelled ("And the letter?" "Be.", "Be for
+# bravo"; "age" for "aitch").
+WORDS_FOR_LETTERS = {"be": "B", "pea": "P", "age": "H"}
+_TOLD_LETTERS = LETTER_NAMES | WORDS_FOR_LETTERS
 # Two letters' names run into one word by the recogniser ("five four easy" for 54EZ, "katie nineteen" for
 # KT19): read so only beside a digit, a number or a letter said alone, since every one is also a word.
 LETTER_PAIRS = {"easy": "EZ", "envy": "NV", "essex": "SX", "katie": "KT", "ivy": "IV", "arty": "RT", "empty": "MT",
@@ -130,18 +134,21 @@ def _code_letter_at(tokens: list[Token], i: int) -> bool:
     return 0 <= i < len(tokens) and len(tokens[i].text) == 1 and tokens[i].text.isupper() and tokens[i].text not in "IA"
 
 
-def _spelling_word(tokens: list[Token], i: int) -> int:
-    """Tokens used by a letter told by a word ("D for delta", "M as in mother", "b for bravo"), or 0."""
-    letter = tokens[i].text
-    if len(letter) != 1 or not letter.isalpha():
-        return 0
+def _spelling_word(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    """(letter, tokens used) of a letter told by a word ("D for delta", "M as in mother", "b for bravo", "Be for
+    bravo": a letter's name only with a spelling-alphabet word), or None."""
+    word = tokens[i].text
+    letter = word.upper() if len(word) == 1 and word.isalpha() else _TOLD_LETTERS.get(word.lower())
+    if letter is None:
+        return None
     for link in (("for",), ("as", "in")):
         j = i + 1 + len(link)
         if j < len(tokens) and [t.text.lower() for t in tokens[i + 1:j]] == list(link):
-            word = tokens[j].text
-            if len(word) >= 3 and word.isalpha() and word[0].lower() == letter.lower():
-                return j - i + 1
-    return 0
+            told = tokens[j].text
+            if len(told) >= 3 and told.isalpha() and told[0].upper() == letter and (len(word) == 1
+                                                                                     or told.lower() in NATO):
+                return letter, j - i + 1
+    return None
 
 
 def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
@@ -149,7 +156,7 @@ def _read(tokens: list[Token], i: int) -> tuple[str, int] | None:
     word = tokens[i].text
     lower = word.lower()
     if told := _spelling_word(tokens, i):
-        return word.upper(), told
+        return told
     if lower == "double" and i + 1 < len(tokens) and tokens[i + 1].text.lower() == "you":
         return "W", 2
     if lower in REPEATS and i + 1 < len(tokens):
