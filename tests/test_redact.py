@@ -284,6 +284,18 @@ def test_leak_check_catches_planted_identifier_and_original_value():
     assert check_for_leaks(planted, originals) == [f"a NHS_NUMBER pattern at character {planted.index('943')}"]
 
 
+def test_a_letter_of_an_identifier_said_alone_is_not_looked_for_as_a_word(redactor):
+    """The last letter of a NINO given as "Be." or "D for delta" is redacted there; "be" and "D" elsewhere in the
+    transcript are words, not a leak of it (the check would refuse to publish every such transcript)."""
+    texts = ["Your NI number, please.", "J T sixty, fourteen, eighty-three.", "And the suffix?", "Be.",
+             "Be there at ten.", "Was it a D?", "D for delta.", "Plan D is the hostel."]
+    result = redactor.redact(texts)
+    originals = sorted({(r.label, texts[r.segment][r.start:r.end]) for r in result.redactions})
+    assert ("NINO", "Be") in originals, originals
+    assert check_for_leaks("\n".join(result.texts), originals) == []
+    assert check_for_leaks("J T six oh one four eight three", originals) == ["a redacted NINO value"]
+
+
 def test_a_leaking_document_is_never_written(tmp_path):
     """If redaction missed something the render-time scan finds, the job fails and nothing is published."""
     from transcribe.publish import write_outputs

@@ -11,6 +11,8 @@ from .residual import find_residual
 from .spans import STRUCTURED, Document, Span
 from .spoken import code_runs
 
+MIN_PIECE = 3  # characters of code a redacted piece of an identifier must hold to be looked for elsewhere
+
 
 class LeakError(RenderError):
     """Published output still contains an identifier; nothing was published."""
@@ -35,6 +37,8 @@ def check_for_leaks(text: str, originals: list[tuple[str, str]]) -> list[str]:
     for label, value in originals:
         if label in STRUCTURED:
             compact_value = "".join(r.chars for r in code_runs(value)) or re.sub(r"\W", "", value).upper()
+            if len(compact_value) < MIN_PIECE:
+                continue  # a letter of an identifier said alone ("Be.", "D for delta"): the word elsewhere is no leak
             if compact_runs is None:
                 compact_runs = ["".join(c for c in r.chars if c != "/") for r in code_runs(text)]
             if compact_value and any(compact_value.replace("/", "") in run for run in compact_runs):
