@@ -293,7 +293,7 @@ def test_a_letter_of_an_identifier_said_alone_is_not_looked_for_as_a_word(redact
     originals = sorted({(r.label, texts[r.segment][r.start:r.end]) for r in result.redactions})
     assert ("NINO", "Be") in originals, originals
     assert check_for_leaks("\n".join(result.texts), originals) == []
-    assert check_for_leaks("J T six oh one four eight three", originals) == ["a redacted NINO value"]
+    assert "a redacted NINO value" in check_for_leaks("J T six oh one four eight three", originals)
 
 
 def test_a_leaking_document_is_never_written(tmp_path):
