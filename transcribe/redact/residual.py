@@ -447,10 +447,10 @@ _PLACED_PIECE = re.compile(
     rf"{_TEEN_OR_TENS})\b", re.I)
 # Letters whose names are not everyday words, or capitals (not "I", "A"): what a question about a letter names.
 _A_LETTER = r"(?:[B-HJ-Z]\b|(?i:" + "|".join(w for w in LETTER_NAMES if not is_common_word(w)) + r")\b)"
-_ASKS_LETTER = re.compile(r"\b(?i:letters?|suffix|prefix)\b[^.!?]*\?|\b(?i:was|is)\s+(?:it|that)\s+(?:an?\s+)?"
-                          + _A_LETTER + r"[^.!?]*\?")
+_WAS_IT_A = r"\b(?i:was|is)\s+(?:it|that)\s+(?:an?\s+)?"  # "was it a", "is that"
+_ASKS_LETTER = re.compile(r"\b(?i:letters?|suffix|prefix)\b[^.!?]*\?|" + _WAS_IT_A + _A_LETTER + r"[^.!?]*\?")
 _LETTER_ASKED = re.compile(
-    r"\b(?i:was|is)\s+(?:it|that)\s+(?:an?\s+)?(?P<letter>" + _A_LETTER + r")(?:\s+or\s+(?:an?\s+)?(?P<other>"
+    _WAS_IT_A + r"(?P<letter>" + _A_LETTER + r")(?:\s+or\s+(?:an?\s+)?(?P<other>"
     + _A_LETTER + r"))?\s*\?|\b(?i:ends?|ending|finish(?:es)?)\s+(?i:in|with)\s+(?:an?\s+)?(?P<end>" + _A_LETTER
     + r")(?:,?\s+not\s+(?:an?\s+)?(?P<wrong>" + _A_LETTER + r"))?")
 # The end of an utterance reading a code: a letter's name after a comma or "and" that follows a code word.
