@@ -113,18 +113,35 @@ def test_a_recording_decoded_in_slices_keeps_its_words_at_recording_time(pipelin
 
 
 def test_holes_decoded_a_few_batches_at_a_time_find_the_same_words(pipeline, monkeypatch):
-    """Hole windows go to faster-whisper in groups of whole batches (it computes every window's features before
-    decoding any); the groups must find what one call over all of them finds."""
+    """Hole windows go to faster-whisper packed into Whisper inputs, in groups of whole batches of inputs (it
+    computes every input's features before decoding any); the groups must find what one call over all finds."""
     import transcribe.asr as asr
 
     meeting = decode_audio(SAMPLES / "ami_ES2003a_0000-0030.wav")
-    holes = [(t, t + 1.6) for t in np.arange(0.5, meeting.duration_s - 2, 2.5)]  # 12 windows: three batches of 4
+    holes = [(t, t + 1.6) for t in np.arange(0.5, meeting.duration_s - 2, 2.5)]  # 12 windows of 2 s
+    monkeypatch.setattr(asr, "CHUNK_S", 4)  # two windows to an input: six inputs, two batches of 4
     recogniser = pipeline.recogniser
 
     def words(batches_per_call):
         monkeypatch.setattr(asr, "HOLE_BATCHES_PER_CALL", batches_per_call)
         return [(w.word, w.start, w.end) for seg in recogniser._decode_holes(meeting, holes, 0.2, str) for w in seg.words]
 
-    in_one_call = words(100)
+    in_one_call, in_groups = words(100), words(1)
     assert len(in_one_call) >= 10
-    assert words(1) == in_one_call
+    # faster-whisper maps times back through each call's own timeline, rounded to 10 ms
+    assert [w for w, _, _ in in_groups] == [w for w, _, _ in in_one_call]
+    assert np.allclose([t for _, a, b in in_groups for t in (a, b)], [t for _, a, b in in_one_call for t in (a, b)],
+                       atol=0.015)
+
+
+def test_hole_windows_are_packed_back_to_back_into_whisper_inputs():
+    """As faster-whisper's ``collect_chunks`` packs speech: in order, none overlapping the one before, a new input
+    when the next window would take this one past 30 s."""
+    from transcribe.asr import _packed
+
+    windows = [(0.0, 10.0), (9.0, 19.0), (20.0, 30.0), (40.0, 50.0), (50.0, 50.0)]
+    assert _packed(windows, 100) == [
+        [{"start": 0, "end": 1000}, {"start": 1000, "end": 1900}, {"start": 2000, "end": 3000}],  # 29 s
+        [{"start": 4000, "end": 5000}],
+    ]
+    assert _packed([], 16000) == []

@@ -25,6 +25,7 @@ HOLE_WINDOW_S = 10.0  # longest window a hole is decoded again in
 HOLE_PADS_S = (1.0, 0.2)  # speech before (and after) a hole decoded with it, pass by pass (see ``_fill_holes``)
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
 HOLE_BATCHES_PER_CALL = 16  # hole windows are decoded this many batches at a time (see ``_decode_holes``)
+CHUNK_S = 30  # Whisper's input: every chunk is padded to this many seconds for the encoder
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
 # windows of this many seconds its memory stays flat however long the recording.
@@ -73,9 +74,12 @@ def _vad_parameters(opts: AsrOptions, batched: bool) -> dict:
 
 
 def speech_timestamps(audio, vad_options=None, sampling_rate: int = 16000, **kwargs) -> list[dict]:
-    """faster-whisper's ``get_speech_timestamps`` (sample offsets), run window by window."""
+    """faster-whisper's ``get_speech_timestamps`` (sample offsets), run window by window; or, when the options
+    carry ``known_speech`` (see :func:`_known_speech`), that speech as it is."""
     from faster_whisper import vad
 
+    if getattr(vad_options, "known_speech", None) is not None:
+        return vad_options.known_speech
     step = VAD_WINDOW_S * sampling_rate
     found = []
     for lo in range(0, len(audio), step):
@@ -143,6 +147,33 @@ def _shift(piece, offset_s: float) -> None:
     piece.start, piece.end = piece.start + offset_s, piece.end + offset_s
     for w in piece.words or []:
         w.start, w.end = w.start + offset_s, w.end + offset_s
+
+
+def _packed(windows: list[tuple[float, float]], sample_rate: int) -> list[list[dict]]:
+    """Decoding windows (start, end seconds) as faster-whisper's speech chunks (sample offsets, none overlapping
+    the one before), grouped as its ``collect_chunks`` packs them, back to back, into Whisper inputs of at most
+    :data:`CHUNK_S` seconds."""
+    chunks: list[list[dict]] = []
+    filled, last_end = CHUNK_S * sample_rate, 0
+    for a, b in windows:
+        start, end = max(int(a * sample_rate), last_end), int(b * sample_rate)
+        if end <= start:
+            continue
+        if filled + end - start > CHUNK_S * sample_rate:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append({"start": start, "end": end})
+        filled, last_end = filled + end - start, end
+    return chunks
+
+
+def _known_speech(stretches: list[dict]):
+    """VAD options that make :func:`speech_timestamps` return ``stretches`` instead of listening again."""
+    from faster_whisper.vad import VadOptions
+
+    options = VadOptions()
+    options.known_speech = stretches
+    return options
 
 
 def _windows(holes: list[tuple[float, float]], pad_s: float, max_s: float, duration_s: float) -> list[tuple[float, float]]:
@@ -225,8 +256,8 @@ class Recogniser:
                     spell: Callable[[str], str]) -> list[AsrSegment]:
         """Decode again the ``speech`` batched decoding returned no words for; add the words found there.
 
-        Two passes. Each hole is decoded in a window of its own (all in one batch), first with a second of the
-        speech before it for context; a window that opens with the end of a sentence already recognised often
+        Two passes. Each hole is decoded in windows of its own (several packed into one Whisper input), first
+        with a second of the speech before it for context; a window that opens with the end of a sentence already recognised often
         comes back with that sentence alone, so what is still a hole is decoded once more in windows that start
         at the hole itself."""
         for pad_s in HOLE_PADS_S:
@@ -245,14 +276,17 @@ class Recogniser:
         # Short windows: given 19 s of a quiet speaker in one window, batched decoding returned one guessed
         # word; in two windows of 10 s it returned all of it.
         windows = _windows(holes, pad_s=pad_s, max_s=HOLE_WINDOW_S, duration_s=audio.duration_s)
-        options = {**self._decode_options(), "vad_filter": False, "vad_parameters": None}
-        # faster-whisper computes every window's features (30 s padded, about 1 MB each) before decoding any:
-        # a long recording's holes go in groups of whole batches, so memory does not grow with their number.
+        # Several windows to a Whisper input, back to back, as the first pass packs the VAD's speech: a window
+        # padded alone to 30 s would cost the encoder as much as 30 s of speech.
+        chunks = _packed(windows, audio.sample_rate)
+        options = {**self._decode_options(), "vad_filter": True}
+        # faster-whisper computes every input's features (about 1 MB each) before decoding any: a long
+        # recording's holes go in groups of whole batches, so memory does not grow with their number.
         group = self.options.batch_size * HOLE_BATCHES_PER_CALL
-        pieces = (piece for i in range(0, len(windows), group)
+        pieces = (piece for i in range(0, len(chunks), group)
                   for piece in self.batched.transcribe(
-                      audio.samples, clip_timestamps=[{"start": a, "end": b} for a, b in windows[i:i + group]],
-                      batch_size=self.options.batch_size, **options)[0])
+                      audio.samples, batch_size=self.options.batch_size, chunk_length=CHUNK_S,
+                      **{**options, "vad_parameters": _known_speech([w for c in chunks[i:i + group] for w in c])})[0])
         added = []
         for piece in pieces:
             if piece.no_speech_prob > 0.6 or piece.avg_logprob < -1.0 or piece.compression_ratio > LOOP_COMPRESSION_RATIO:
