@@ -24,7 +24,7 @@ HOLE_S = 1.5
 HOLE_WINDOW_S = 10.0  # longest window a hole is decoded again in
 HOLE_PADS_S = (1.0, 0.2)  # speech before (and after) a hole decoded with it, pass by pass (see ``_fill_holes``)
 _WORD_SLACK_S = 0.2  # a word's timestamps may be this far off
-HOLE_BATCHES_PER_CALL = 16  # hole windows are decoded this many batches at a time (see ``_decode_holes``)
+HOLE_BATCHES_PER_CALL = 16  # hole windows are decoded this many batches of inputs at a time (see ``_decode_holes``)
 CHUNK_S = 30  # Whisper's input: every chunk is padded to this many seconds for the encoder
 HOLE_VAD_THRESHOLD = 0.15  # Silero speech probability above which a stretch without words is a hole
 # faster-whisper's Silero VAD copies its whole input twice and more (about 1 GB for two hours); read in
@@ -257,9 +257,9 @@ class Recogniser:
         """Decode again the ``speech`` batched decoding returned no words for; add the words found there.
 
         Two passes. Each hole is decoded in windows of its own (several packed into one Whisper input), first
-        with a second of the speech before it for context; a window that opens with the end of a sentence already recognised often
-        comes back with that sentence alone, so what is still a hole is decoded once more in windows that start
-        at the hole itself."""
+        with a second of the speech before it for context; a window that opens with the end of a sentence already
+        recognised often comes back with that sentence alone, so what is still a hole is decoded once more in
+        windows that start at the hole itself."""
         for pad_s in HOLE_PADS_S:
             holes = find_holes(speech, [(w.start, w.end) for seg in segments for w in seg.words])
             if not holes:
