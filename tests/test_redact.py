@@ -1186,3 +1186,35 @@ def test_a_date_of_birth_put_right_in_the_reply(redactor):
     kept = shown(redactor, "Born 3rd of March 1987, and your appointment is 3rd of April at 10:30.", "The 3rd of April.",
                  "Your date of birth is 12/01/1999.", "Yes, and the course starts the 14th of January.")
     assert "The 3rd of April." in kept and "the 14th of January" in kept, kept
+
+
+@pytest.mark.parametrize("text, value", [
+    ("She's moved down to Ashby de la zouch with the kids.", "Ashby de la zouch"),
+    ("He got a flat in Barrow in furniss last spring.", "Barrow in furniss"),  # the ending misheard
+    ("We're stopping at his nan's in Leigh on see.", "Leigh on see"),
+    ("She's living in Newton the willows now.", "Newton the willows"),  # "le" heard as "the"
+    ("It was at the hostel in Stratford up on Avon.", "Stratford up on Avon"),  # "upon" heard as two words
+])
+def test_a_compound_place_found_by_its_first_word_is_redacted_whole(redactor, text, value):
+    assert (value, "LOCATION") in labels_in(redactor, text), labels_in(redactor, text)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("I'll be in Stoke on Monday for the course.", "on Monday"),  # no place is called "Stoke on Monday"
+    ("She's in Leeds on the weekend, then back.", "on the weekend"),
+    ("He lives in Barrow, in the flats by the docks.", "in the flats"),  # a comma ends the place
+])
+def test_what_follows_a_place_is_not_taken_for_the_rest_of_its_name(redactor, text, kept):
+    assert kept in shown(redactor, text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("yeah she's gwen ap rhys now, back to her dad's name.", "gwen ap rhys"),
+    ("My sponsor is Pieter van der Berg from the church.", "Pieter van der Berg"),
+])
+def test_a_name_with_a_particle_inside_is_redacted_whole(redactor, text, value):
+    assert (value, "PERSON") in labels_in(redactor, text), labels_in(redactor, text)
+
+
+def test_a_particle_after_a_name_takes_no_ordinary_word_with_it(redactor):
+    assert "la la la" in shown(redactor, "And then Kyle la la la, all day, singing.")

@@ -11,7 +11,7 @@ from transcribe.errors import ModelError
 from transcribe.models import resolve_model_dir
 from transcribe.redact import Document, Redactor
 from transcribe.redact import tagger as tagger_module
-from transcribe.redact.engine import _outside
+from transcribe.redact.engine import _outside, _trimmed
 from transcribe.redact.readout import stays_readable
 from transcribe.redact.spans import Span
 from transcribe.redact.tagger import CLASSES, MAX_TOKENS, TAGGER, _windows, labelled_documents, load_tagger
@@ -146,3 +146,17 @@ def test_what_a_learned_identifier_adds_beside_an_address_is_kept():
     assert text[rest.start:rest.end] == "dn for nine b z" and rest.label == "ID"
     alone = Span(text.index("dn"), len(text), "ID", "tagger")
     assert _outside(text, [alone], [address]) == [alone]
+
+
+
+@pytest.mark.parametrize("text, label, kept", [
+    ("at", "LOCATION", None), ("in the", "PERSON", None),  # a learned model's "place" in a misheard name
+    ("Barrow, in", "LOCATION", "Barrow"), ("the Bird in Hand", "LOCATION", "Bird in Hand"),
+    ("will", "PERSON", "will"), ("At", "LOCATION", "At"),  # people are called Will; a capital may mean a name
+    ("the 3rd of May", "DATE_OF_BIRTH", "the 3rd of May"),  # only names and places are trimmed
+])
+def test_a_learned_name_or_place_loses_the_grammar_words_at_its_edges(text, label, kept):
+    # A place model once took the "at" of "Ebenezer at Demisoy" for a place: every "at" in the transcript was
+    # then redacted, and the leak check rightly refused to publish documents whose own wording says "at".
+    span = _trimmed(text, Span(0, len(text), label, "tagger"))
+    assert (text[span.start:span.end] if span else None) == kept

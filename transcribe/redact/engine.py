@@ -13,13 +13,15 @@ from ..options import RedactionOptions
 from ..records import Redaction, Segment
 from .dates import find_dates_of_birth
 from .identifiers import find_identifiers
-from .lexicons import FILLERS, is_common_word, is_decoy_word
+from .lexicons import FILLERS, FUNCTION_WORDS, is_common_word, is_decoy_word
 from .name_model import NAME_MODEL, NameModel, load_name_model
 from .names import (
     SPOKEN_NUMBER_WORDS,
     VENUE_WORDS,
+    extend_compound_places,
     find_people_and_places,
     is_street_word,
+    join_name_particles,
     sounds_like_a_street_type,
 )
 from .readout import find_read_backs, find_read_out, stays_readable
@@ -40,6 +42,18 @@ def _unclaimed(learned: list[Span], resolved: list[Span], is_kept, text: str) ->
     """The learned spans that overlap nothing found already and are not kept by the policy."""
     return [s for s in learned if not is_kept(text[s.start:s.end], s.label)
             and not any(r.start < s.end and s.start < r.end for r in resolved)]
+
+
+def _trimmed(text: str, span: Span) -> Span | None:
+    """A learned name or place without the lower-case words of grammar and the punctuation at its edges ("Barrow,
+    in" -> "Barrow"); None when nothing else is left ("at" of a misheard "Ebenezer at Demisoy"). Other labels as
+    they are."""
+    if span.label not in ("PERSON", "LOCATION"):
+        return span
+    words = [m for m in re.finditer(r"[\w']+", text[span.start:span.end]) if m.group() not in FUNCTION_WORDS]
+    if not words:
+        return None
+    return Span(span.start + words[0].start(), span.start + words[-1].end(), span.label, span.detector)
 
 
 _GUESSED = ("DATE_OF_BIRTH", *STRUCTURED)  # the tagger's labels the rules' knowledge of what stays readable checks
@@ -126,8 +140,10 @@ class Redactor:
         tagged = [s for s in tagger_spans if s.label in self.policy.labels
                   and not (s.label in _GUESSED and stays_readable(doc, s))]
         learned = [s for s in tagged if s.label not in STRUCTURED] + [s for s in names if s.label in self.policy.labels]
+        learned = [t for t in (_trimmed(text, s) for s in learned) if t]
         resolved = _resolve(resolved + _unclaimed(learned, resolved, self._is_kept, text), text)
         resolved = _resolve(resolved + self._propagate(text, resolved), text)
+        resolved = _resolve(resolved + extend_compound_places(text, resolved) + join_name_particles(text, resolved), text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
         allowed = self.policy.labels
 

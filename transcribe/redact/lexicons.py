@@ -50,6 +50,15 @@ number's numbers digits reads says ends begins starts with write down pen""".spl
 NEVER_NAMES = frozenset("""hiya hi hello hey morning afternoon evening lovely brilliant grand sound cool nice great
 perfect fine sweet bless cheers ta thanks sorry right fella bloke mate nanna nana nan gran grandad mum dad
 muggins yours truly sir madam love reg cos coz cuz hang""".split())  # ("hang on")
+# Words of grammar (prepositions, articles, conjunctions, pronouns, auxiliaries): alone, in lower case, never a
+# name or a place, whatever a learned model says ("at" of a misheard "Ebenezer at Demisoy"). "will" and "may" are
+# left out: people are called that, and recogniser text is often all lower case.
+FUNCTION_WORDS = frozenset("""a an the this that these those at in on of to for from by with without into onto over
+under up down off out about after before between through during near past round around across along behind beside
+via per and or but nor so if as than then because while i me my mine you your yours he him his she her hers it its we
+us our ours they them their theirs is am are was were be been being do does did done have has had having would can
+could shall should might must not no yes there here where when what who whom whose which how why all any some each
+every both either neither just only very too also again ever never now""".split())
 # Public helplines and service numbers, said in supervision and never identifying (digits only).
 PUBLIC_NUMBERS = frozenset("""116123 111 999 101 08003285644 08001111 08082000247 03001236600 08001234567 0800585858 03001233393
 08088084994 08000121234 08082082121 08001313414 08003289000 116000 116111 08000665011 08457909090 03001231110

@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..vocabulary import MONTHS, WEEKDAYS
-from .lexicons import NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, is_decoy_word, places, zipf
+from .lexicons import FUNCTION_WORDS, NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, is_decoy_word, places, zipf
 from .spans import Span
 from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
@@ -412,8 +412,10 @@ def find_bent_places(text: str) -> list[Span]:
             if not exact and consonant_skeleton(joined) not in skeletons:
                 continue
             group = words[i:i + n]
-            if any(re.search(r"[\n.?!]", text[a.end():b.start()]) for a, b in pairwise(group)):
-                continue  # one place is said within one sentence
+            if any(re.search(r"[\n.?!,]", text[a.end():b.start()]) for a, b in pairwise(group)):
+                continue  # one place is said within one phrase
+            if not exact and any(w in FUNCTION_WORDS for w in lower[i:i + n]):
+                continue  # "Barrow, in" sounds like no place: "in" is a word of the sentence
             if in_context is None:
                 in_context = bool(_PLACE_TALK.search(text, max(0, words[i].start() - 14), words[i].start()))
             if not exact and not in_context:
@@ -817,3 +819,97 @@ def find_people_and_places(text: str) -> list[Span]:
     return [s for s in spans if not (s.label == "PERSON" and text[s.start:s.end].lower() == "reg" and (
         _REG_AFTER.match(text, s.end) or _VEHICLE_TALK.search(text, max(0, s.start - 150), s.start)
         or any(w in VEHICLE_MODELS for w in re.findall(r"[a-z]+", text[max(0, s.start - 150):s.start].lower()))))]
+
+
+# How a recogniser writes the small words inside compound place names ("Houghton the spring", "Ross on why").
+_CONNECTOR_HEARD = {"le": {"le", "the", "la", "lee", "lay"}, "la": {"la", "le", "the"}, "de": {"de", "the", "da", "di"},
+                    "y": {"y", "why", "e", "ee", "a"}, "en": {"en", "in", "and"}, "by": {"by", "bye"}}
+
+
+@lru_cache(maxsize=1)
+def _compound_places() -> dict[str, list[tuple[str, ...]]]:
+    """The gazetteer's places of two to four words, by first word: "stoke" -> [("on", "trent"), ...]."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for name in places():
+        words = re.split(r"[-\s]+", name)
+        if 2 <= len(words) <= 4 and all(w.isalpha() for w in words):
+            index.setdefault(words[0], []).append(tuple(words[1:]))
+    return index
+
+
+def _sounds_like(heard: str, word: str) -> bool:
+    """A word of a place's name as a recogniser may write it: a small word by its known forms ("the" for "le"),
+    another within one edit (up to four letters) or two, or with the same consonants: "teas" for "tees", "lime"
+    for "lyme", "keys" for "keynes", "tidfill" for "tydfil"."""
+    from rapidfuzz.distance import Levenshtein
+
+    from .lexicons import consonant_skeleton
+
+    if heard == word or heard in _CONNECTOR_HEARD.get(word, ()):
+        return True
+    if word in _CONNECTOR_HEARD or len(word) < 3 or len(heard) < 2:
+        return False
+    return (Levenshtein.distance(heard, word) <= (1 if len(word) <= 4 else 2)
+            or len(word) >= 5 and consonant_skeleton(heard) == consonant_skeleton(word))
+
+
+def extend_compound_places(text: str, spans: list[Span]) -> list[Span]:
+    """A place found by its first word, extended over the rest of a compound name the gazetteer holds, however the
+    recogniser bent it: "Stockton" of "Stockton on teas", "Newcastle" of "Newcastle under lime", "Ross" of "Ross on
+    why", "Milton" of "Milton keys". The rest must follow in the same sentence and sound like the name's own words
+    (its small words by their known forms), so "in Stoke on Monday" stays as it is."""
+    index = _compound_places()
+    out = []
+    for s in spans:
+        if s.label != "LOCATION":
+            continue
+        last = re.search(r"[A-Za-z]+$", text[s.start:s.end])
+        rests = index.get(last.group().lower(), []) if last else []
+        if not rests:
+            continue
+        after = list(_WORDS.finditer(text, s.end, min(len(text), s.end + 60)))
+        best = s.end
+        for rest in rests:
+            end, i = s.end, 0
+            for word in rest:
+                if i >= len(after) or re.search(r"[\n.?!,]", text[end:after[i].start()]):
+                    break
+                heard = after[i].group().lower()
+                if _sounds_like(heard, word):
+                    end, i = after[i].end(), i + 1
+                elif i + 1 < len(after) and not re.search(r"[\n.?!,]", text[after[i].end():after[i + 1].start()]) \
+                        and _sounds_like(heard + after[i + 1].group().lower(), word):  # "up on", "tid fill"
+                    end, i = after[i + 1].end(), i + 2
+                else:
+                    break
+            else:
+                best = max(best, end)
+        if best > s.end:
+            out.append(Span(s.start, best, "LOCATION", "compound place"))
+    return out
+
+
+# Small words inside surnames ("Gwen ap Rhys", "Van der Berg", "dos Santos", "bin Rashid", "de la Cruz").
+_NAME_PARTICLES = frozenset("ap ab ferch el al bin ibn bint van von der den de da di du dos das del della la le mac mc"
+                            .split())
+
+
+def join_name_particles(text: str, spans: list[Span]) -> list[Span]:
+    """A person found, then one or two particles and a name word: the whole name ("gwen ap rhys" where "gwen" and
+    "rhys" were found apart, "Pieter van der Berg"). The word after the particles must be a name: found as one,
+    capitalised, or rare ("ap rhys", not "de la mode")."""
+    people = [s for s in spans if s.label == "PERSON"]
+    starts = {s.start for s in people}
+    out = []
+    for s in people:
+        after = list(_WORDS.finditer(text, s.end, min(len(text), s.end + 40)))
+        end, i = s.end, 0
+        while i < min(2, len(after)) and after[i].group().lower() in _NAME_PARTICLES \
+                and not re.search(r"[\n.?!,]", text[end:after[i].start()]):
+            end, i = after[i].end(), i + 1
+        if i == 0 or i >= len(after) or re.search(r"[\n.?!,]", text[end:after[i].start()]):
+            continue
+        word = after[i]
+        if word.start() in starts or word.group()[0].isupper() or zipf(word.group()) < 3.0:
+            out.append(Span(s.start, word.end(), "PERSON", "name particle"))
+    return out
