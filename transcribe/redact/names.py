@@ -18,7 +18,16 @@ from functools import lru_cache
 from itertools import pairwise
 
 from ..vocabulary import MONTHS, WEEKDAYS
-from .lexicons import FUNCTION_WORDS, NEVER_NAMES, VEHICLE_MODELS, first_names, is_common_word, is_decoy_word, places, zipf
+from .lexicons import (
+    FUNCTION_WORDS,
+    NEVER_NAMES,
+    VEHICLE_MODELS,
+    first_names,
+    is_common_word,
+    is_decoy_word,
+    places,
+    zipf,
+)
 from .spans import Span
 from .spoken import DIGIT_WORDS, LETTER_NAMES, REPEATS, TEENS, TENS, WEAK_ZEROS
 
