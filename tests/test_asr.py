@@ -5,9 +5,9 @@ import pytest
 from conftest import DATA, SAMPLES
 from faster_whisper.transcribe import Segment, get_compression_ratio
 
-from transcribe.asr import _windows, find_holes, slice_bounds
+from transcribe.asr import _merged_where_overlapping, _windows, find_holes, slice_bounds
 from transcribe.audio import decode_audio
-from transcribe.records import Audio
+from transcribe.records import AsrSegment, Audio, Word
 
 # What batched Whisper base made of tests/data/loop_prone.ogg on some runs: the appointment line repeated to the
 # end of the 30 s window, swallowing the two replies after it. Batched decoding has no temperature fallback.
@@ -145,3 +145,17 @@ def test_hole_windows_are_packed_back_to_back_into_whisper_inputs():
         [{"start": 4000, "end": 5000}],
     ]
     assert _packed([], 16000) == []
+
+
+def test_words_found_again_inside_a_segment_take_their_place_in_it():
+    def segment(*words):
+        ws = [Word(t, t + 0.3, w, 0.9) for w, t in words]
+        return AsrSegment(ws[0].start, ws[-1].end, " ".join(w for w, _ in words), ws)
+
+    first, found_again, later = segment(("smoke", 60.3), ("it?", 60.4), ("go", 63.3)), segment(("Yeah,", 62.2)), \
+        segment(("and", 64.7))
+    merged = _merged_where_overlapping([first, found_again, later])
+    assert [s.text for s in merged] == ["smoke it? Yeah, go", "and"]
+    assert (merged[0].start, merged[0].end) == (60.3, pytest.approx(63.6))
+    words = [w for s in merged for w in s.words]
+    assert [w.start for w in words] == sorted(w.start for w in words)

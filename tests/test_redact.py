@@ -1054,8 +1054,10 @@ def test_a_name_given_alone_when_asked_for_and_a_nickname_after_who_they_are(red
 def test_a_lower_case_given_name_the_name_model_is_sure_of(redactor):
     """A given name written in lower case that is also a word ("jo") is a name where the model is sure of it."""
     assert "jo" not in shown(redactor, "saw jo from the hostel at the bus stop").split()
-    kept = shown(redactor, "we had a mason jar of sweets", "the rose garden looked lovely")
-    assert "mason jar" in kept and "rose garden" in kept, kept
+    # ...and not where it is a word. (Only people are asked about: whether the redaction tagger, retrained at each
+    # install, reads "rose" as a place varies from one install to the next.)
+    found = labels_in(redactor, "we had a mason jar of sweets", "the rose garden looked lovely")
+    assert not [v for v, label in found if label == "PERSON"], found
 
 
 def test_letters_given_after_it_s_beside_an_identifier_said_in_pieces(redactor):

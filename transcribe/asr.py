@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Callable
@@ -149,6 +150,27 @@ def _shift(piece, offset_s: float) -> None:
         w.start, w.end = w.start + offset_s, w.end + offset_s
 
 
+def _merged_where_overlapping(segments: list[AsrSegment]) -> list[AsrSegment]:
+    """Segments sorted by start, one that starts before the last ended merged into it, its words in time order:
+    words found again in a pause inside a segment ("it?" at 60.4 s, then "Yeah," at 62.2 s, inside a segment
+    running to 63.8 s) take their place in it, and the transcript's words stay in recording order."""
+    merged: list[AsrSegment] = []
+    for seg in segments:
+        if merged and seg.start < merged[-1].end:
+            last = merged[-1]
+            words = sorted(last.words + seg.words, key=lambda w: (w.start, w.end))
+            merged[-1] = AsrSegment(start=min(last.start, seg.start), end=max(last.end, seg.end),
+                                    text=" ".join(w.word for w in words), words=words)
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _hole_of(t: float, holes: list[tuple[float, float]]) -> int | None:
+    """The index of the hole holding time ``t``, if any."""
+    return next((i for i, (a, b) in enumerate(holes) if a <= t <= b), None)
+
+
 def _packed(windows: list[tuple[float, float]], sample_rate: int) -> list[list[dict]]:
     """Decoding windows (start, end seconds) as faster-whisper's speech chunks (sample offsets, none overlapping
     the one before), grouped as its ``collect_chunks`` packs them, back to back, into Whisper inputs of at most
@@ -268,7 +290,7 @@ class Recogniser:
             logger.info("%d stretches of speech without words decoded again: %d words added", len(holes),
                         sum(len(a.words) for a in added))
             segments = sorted(segments + added, key=lambda seg: seg.start)
-        return segments
+        return _merged_where_overlapping(segments)
 
     def _decode_holes(self, audio: Audio, holes: list[tuple[float, float]], pad_s: float,
                       spell: Callable[[str], str]) -> list[AsrSegment]:
@@ -291,9 +313,12 @@ class Recogniser:
         for piece in pieces:
             if piece.no_speech_prob > 0.6 or piece.avg_logprob < -1.0 or piece.compression_ratio > LOOP_COMPRESSION_RATIO:
                 continue  # Whisper's own thresholds for silence, guessing and loops, each enough alone here
-            new = [_word(w, spell) for w in (piece.words or [])
-                   if w.word.strip() and any(a <= (w.start + w.end) / 2 <= b for a, b in holes)]
-            if new:
+            in_holes = [(hole, _word(w, spell)) for w in (piece.words or []) if w.word.strip()
+                        for hole in [_hole_of((w.start + w.end) / 2, holes)] if hole is not None]
+            # One input holds several holes back to back, and Whisper's segment may run from one into the next
+            # ("Yeah," at 18 s and "Yeah," at 62 s): one segment per hole keeps segments in recording order.
+            for _, pairs in itertools.groupby(in_holes, key=lambda pair: pair[0]):
+                new = [word for _, word in pairs]
                 added.append(AsrSegment(start=new[0].start, end=new[-1].end, text=" ".join(w.word for w in new),
                                         words=new))
         return added
