@@ -17,11 +17,14 @@ import re
 from functools import lru_cache
 from itertools import pairwise
 
+from rapidfuzz.distance import Levenshtein
+
 from ..vocabulary import MONTHS, WEEKDAYS
 from .lexicons import (
     FUNCTION_WORDS,
     NEVER_NAMES,
     VEHICLE_MODELS,
+    consonant_skeleton,
     first_names,
     is_common_word,
     is_decoy_word,
@@ -399,7 +402,7 @@ _PLACE_TALK = re.compile(r"\b(?:in|at|from|to|near|round|around|into|out\s+of|ov
 def find_bent_places(text: str) -> list[Span]:
     """Towns the recogniser split or bent: "wake field", "Heck mond wike" (two or three words that make a
     place), "brad furred", "weal stun" (sound-alike of a place, after a place word such as "in", "out of")."""
-    from .lexicons import consonant_skeleton, place_skeletons
+    from .lexicons import place_skeletons
 
     known, skeletons = places(), place_skeletons()
     words = list(_WORDS.finditer(text))
@@ -830,7 +833,7 @@ def find_people_and_places(text: str) -> list[Span]:
         or any(w in VEHICLE_MODELS for w in re.findall(r"[a-z]+", text[max(0, s.start - 150):s.start].lower()))))]
 
 
-# How a recogniser writes the small words inside compound place names ("Houghton the spring", "Ross on why").
+# How a recogniser writes the small words inside compound place names ("Houghton the spring", "Betws why Coed").
 _CONNECTOR_HEARD = {"le": {"le", "the", "la", "lee", "lay"}, "la": {"la", "le", "the"}, "de": {"de", "the", "da", "di"},
                     "y": {"y", "why", "e", "ee", "a"}, "en": {"en", "in", "and"}, "by": {"by", "bye"}}
 
@@ -850,10 +853,6 @@ def _sounds_like(heard: str, word: str) -> bool:
     """A word of a place's name as a recogniser may write it: a small word by its known forms ("the" for "le"),
     another within one edit (up to four letters) or two, or with the same consonants: "teas" for "tees", "lime"
     for "lyme", "keys" for "keynes", "tidfill" for "tydfil"."""
-    from rapidfuzz.distance import Levenshtein
-
-    from .lexicons import consonant_skeleton
-
     if heard == word or heard in _CONNECTOR_HEARD.get(word, ()):
         return True
     if word in _CONNECTOR_HEARD or len(word) < 3 or len(heard) < 2:
@@ -864,8 +863,8 @@ def _sounds_like(heard: str, word: str) -> bool:
 
 def extend_compound_places(text: str, spans: list[Span]) -> list[Span]:
     """A place found by its first word, extended over the rest of a compound name the gazetteer holds, however the
-    recogniser bent it: "Stockton" of "Stockton on teas", "Newcastle" of "Newcastle under lime", "Ross" of "Ross on
-    why", "Milton" of "Milton keys". The rest must follow in the same sentence and sound like the name's own words
+    recogniser bent it: "Stockton" of "Stockton on teas", "Newcastle" of "Newcastle under lime", "Houghton" of
+    "Houghton the spring", "Milton" of "Milton keys". The rest must follow in the same sentence and sound like the name's own words
     (its small words by their known forms), so "in Stoke on Monday" stays as it is."""
     index = _compound_places()
     out = []
