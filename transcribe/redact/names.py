@@ -833,6 +833,8 @@ def find_people_and_places(text: str) -> list[Span]:
         or any(w in VEHICLE_MODELS for w in re.findall(r"[a-z]+", text[max(0, s.start - 150):s.start].lower()))))]
 
 
+_PHRASE_BREAK = re.compile(r"[\n.?!,]")  # between two words of one name: never a new sentence or a comma
+
 # How a recogniser writes the small words inside compound place names ("Houghton the spring", "Betws why Coed").
 _CONNECTOR_HEARD = {"le": {"le", "the", "la", "lee", "lay"}, "la": {"la", "le", "the"}, "de": {"de", "the", "da", "di"},
                     "y": {"y", "why", "e", "ee", "a"}, "en": {"en", "in", "and"}, "by": {"by", "bye"}}
@@ -880,12 +882,12 @@ def extend_compound_places(text: str, spans: list[Span]) -> list[Span]:
         for rest in rests:
             end, i = s.end, 0
             for word in rest:
-                if i >= len(after) or re.search(r"[\n.?!,]", text[end:after[i].start()]):
+                if i >= len(after) or _PHRASE_BREAK.search(text[end:after[i].start()]):
                     break
                 heard = after[i].group().lower()
                 if _sounds_like(heard, word):
                     end, i = after[i].end(), i + 1
-                elif i + 1 < len(after) and not re.search(r"[\n.?!,]", text[after[i].end():after[i + 1].start()]) \
+                elif i + 1 < len(after) and not _PHRASE_BREAK.search(text[after[i].end():after[i + 1].start()]) \
                         and _sounds_like(heard + after[i + 1].group().lower(), word):  # "up on", "tid fill"
                     end, i = after[i + 1].end(), i + 2
                 else:
@@ -913,9 +915,9 @@ def join_name_particles(text: str, spans: list[Span]) -> list[Span]:
         after = list(_WORDS.finditer(text, s.end, min(len(text), s.end + 40)))
         end, i = s.end, 0
         while i < min(2, len(after)) and after[i].group().lower() in _NAME_PARTICLES \
-                and not re.search(r"[\n.?!,]", text[end:after[i].start()]):
+                and not _PHRASE_BREAK.search(text[end:after[i].start()]):
             end, i = after[i].end(), i + 1
-        if i == 0 or i >= len(after) or re.search(r"[\n.?!,]", text[end:after[i].start()]):
+        if i == 0 or i >= len(after) or _PHRASE_BREAK.search(text[end:after[i].start()]):
             continue
         word = after[i]
         if word.start() in starts or word.group()[0].isupper() or zipf(word.group()) < 3.0:
