@@ -148,7 +148,6 @@ def test_what_a_learned_identifier_adds_beside_an_address_is_kept():
     assert _outside(text, [alone], [address]) == [alone]
 
 
-
 @pytest.mark.parametrize("text, label, kept", [
     ("at", "LOCATION", None), ("in the", "PERSON", None),  # a learned model's "place" in a misheard name
     ("Barrow, in", "LOCATION", "Barrow"), ("the Bird in Hand", "LOCATION", "Bird in Hand"),

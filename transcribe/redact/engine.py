@@ -143,7 +143,8 @@ class Redactor:
         learned = [t for t in (_trimmed(text, s) for s in learned) if t]
         resolved = _resolve(resolved + _unclaimed(learned, resolved, self._is_kept, text), text)
         resolved = _resolve(resolved + self._propagate(text, resolved), text)
-        resolved = _resolve(resolved + extend_compound_places(text, resolved) + join_name_particles(text, resolved), text)
+        whole_names = extend_compound_places(text, resolved) + join_name_particles(text, resolved)
+        resolved = _resolve(resolved + whole_names, text)
         # Then what the rules missed: pieces of identifiers found nearby, then anything shaped like one.
         allowed = self.policy.labels
 

@@ -395,6 +395,7 @@ def _trusted_capitalised(text: str, start: int, word: str) -> bool:
 
 
 _WORDS = re.compile(r"[A-Za-z]+")
+_PHRASE_BREAK = re.compile(r"[\n.?!,]")  # between two words of one name: never a new sentence or a comma
 _PLACE_TALK = re.compile(r"\b(?:in|at|from|to|near|round|around|into|out\s+of|over\s+to|moved\s+to|that's|it's|"
                          r"towards|live|lives|living|stay|staying|based)\s+$", re.I)
 
@@ -424,7 +425,7 @@ def find_bent_places(text: str) -> list[Span]:
             if not exact and consonant_skeleton(joined) not in skeletons:
                 continue
             group = words[i:i + n]
-            if any(re.search(r"[\n.?!,]", text[a.end():b.start()]) for a, b in pairwise(group)):
+            if any(_PHRASE_BREAK.search(text[a.end():b.start()]) for a, b in pairwise(group)):
                 continue  # one place is said within one phrase
             if not exact and any(w in FUNCTION_WORDS for w in lower[i:i + n]):
                 continue  # "Barrow, in" sounds like no place: "in" is a word of the sentence
@@ -833,8 +834,6 @@ def find_people_and_places(text: str) -> list[Span]:
         or any(w in VEHICLE_MODELS for w in re.findall(r"[a-z]+", text[max(0, s.start - 150):s.start].lower()))))]
 
 
-_PHRASE_BREAK = re.compile(r"[\n.?!,]")  # between two words of one name: never a new sentence or a comma
-
 # How a recogniser writes the small words inside compound place names ("Houghton the spring", "Betws why Coed").
 _CONNECTOR_HEARD = {"le": {"le", "the", "la", "lee", "lay"}, "la": {"la", "le", "the"}, "de": {"de", "the", "da", "di"},
                     "y": {"y", "why", "e", "ee", "a"}, "en": {"en", "in", "and"}, "by": {"by", "bye"}}
@@ -866,8 +865,8 @@ def _sounds_like(heard: str, word: str) -> bool:
 def extend_compound_places(text: str, spans: list[Span]) -> list[Span]:
     """A place found by its first word, extended over the rest of a compound name the gazetteer holds, however the
     recogniser bent it: "Stockton" of "Stockton on teas", "Newcastle" of "Newcastle under lime", "Houghton" of
-    "Houghton the spring", "Milton" of "Milton keys". The rest must follow in the same sentence and sound like the name's own words
-    (its small words by their known forms), so "in Stoke on Monday" stays as it is."""
+    "Houghton the spring", "Milton" of "Milton keys". The rest must follow in the same phrase and sound like the
+    name's own words (its small words by their known forms), so "in Stoke on Monday" stays as it is."""
     index = _compound_places()
     out = []
     for s in spans:
