@@ -151,9 +151,9 @@ def _shift(piece, offset_s: float) -> None:
 
 
 def _merged_where_overlapping(segments: list[AsrSegment]) -> list[AsrSegment]:
-    """Segments sorted by start, one that starts before the last ended merged into it, its words in time order:
-    words found again in a pause inside a segment ("it?" at 60.4 s, then "Yeah," at 62.2 s, inside a segment
-    running to 63.8 s) take their place in it, and the transcript's words stay in recording order."""
+    """Segments (given in order of start) with one that starts before the last ended merged into it, its words in
+    time order: words found again in a pause inside a segment ("it?" at 60.4 s, then "Yeah," at 62.2 s, inside a
+    segment running to 63.8 s) take their place in it, and the transcript's words stay in recording order."""
     merged: list[AsrSegment] = []
     for seg in segments:
         if merged and seg.start < merged[-1].end:
