@@ -5,6 +5,7 @@ import pytest
 from transcribe.records import Segment, Source, Speaker, Transcript
 from transcribe.render import speaker_display_name
 from transcribe.summary import assign_roles, relabel
+from transcribe.summary.roles import answers_in_another_voice, speakers_poorly_separated
 
 
 def make(lines):
@@ -49,6 +50,45 @@ def test_interpreter_is_recognised():
                            ("SPEAKER_02", "She says the job is three days.")] + SESSION[2:]
     speakers = {s.id: s.role for s in assign_roles(make(lines))}
     assert speakers["SPEAKER_02"] == "interpreter" and speakers["SPEAKER_01"] == "officer"
+
+
+INTERVIEW = [
+    ("How have you been since I last saw you?", "Up and down, if I'm honest."),
+    ("Are you still at the car wash?", "Three mornings a week now."),
+    ("Did you manage to see the GP?", "Yeah, Tuesday, she upped my dose."),
+    ("How's the flat?", "Damp, but the landlord's sending someone."),
+    ("Have you had a drink since last time?", "A couple of cans at my brother's, that's all."),
+    ("What about the course, when does it start?", "The twentieth, I've got the letter."),
+    ("Any contact with your ex?", "None, I've blocked her number."),
+]
+
+
+def split(questions_with_answers):
+    """The interview as diarisation gave it: each question and its answer in one "speaker", alternating
+    (``questions_with_answers``), or question and answer in different voices."""
+    if questions_with_answers:
+        return make([(f"SPEAKER_0{k % 2}", f"{q} {a}") for k, (q, a) in enumerate(INTERVIEW)])
+    return make([line for q, a in INTERVIEW for line in (("SPEAKER_01", q), ("SPEAKER_00", a))])
+
+
+def test_role_confidence_follows_how_well_the_voices_were_split():
+    good = {s.id: s for s in assign_roles(split(False))}
+    assert good["SPEAKER_01"].role == "officer" and good["SPEAKER_01"].role_confidence > 0.9
+    assert answers_in_another_voice(split(False).segments) == (7, 7)
+    assert speakers_poorly_separated(split(False)) is None
+    # Every answer in its asker's voice: whichever "speaker" asked more, the roles are a coin toss.
+    poor = split(True)
+    assert answers_in_another_voice(poor.segments) == (0, 7)
+    assert all(s.role_confidence <= 0.55 for s in assign_roles(poor))
+    assert speakers_poorly_separated(poor) == (7, 7)
+    # Too few questions to judge the split: the cues alone decide.
+    few = make([(f"SPEAKER_0{k % 2}", f"{q} {a}") for k, (q, a) in enumerate(INTERVIEW[:4])])
+    assert speakers_poorly_separated(few) is None
+
+
+def test_tag_questions_do_not_count_as_questions_asked():
+    lines = [("SPEAKER_00", "I went round there, yeah? And she wasn't in."), ("SPEAKER_01", "Right.")] * 6
+    assert answers_in_another_voice(make(lines).segments) == (0, 0)
 
 
 def test_relabel_sets_role_and_name_and_survives_reassignment():

@@ -1,12 +1,14 @@
 """The deterministic CRISSA summariser on hand-made, role-labelled transcripts."""
 
+import io
 import re
 from dataclasses import replace
 
 import pytest
 from test_roles import SESSION, make
 
-from transcribe.summary import assign_roles, summarise
+from transcribe.render import docx_text, render_summary_docx
+from transcribe.summary import assign_roles, relabel, summarise
 
 
 def note(lines):
@@ -223,6 +225,24 @@ def test_one_voice_in_a_conversation_leaves_roles_unknown_and_says_so():
     transcript, summary = note([("SPEAKER_00", "Note for the file. Mr Smith attended on time and was sober."),
                                 ("SPEAKER_00", "He is working full time and reports no concerns.")])
     assert transcript.speakers[0].role == "officer" and not summary.notes  # a dictated note is no dialogue
+
+
+def test_a_doubtful_split_of_voices_is_said_in_the_note():
+    from test_roles import split
+
+    for poor in (True, False):
+        transcript = split(poor)
+        transcript.speakers = assign_roles(transcript)
+        transcript.summary = summarise(transcript)
+        buffer = io.BytesIO()
+        render_summary_docx(transcript, buffer)
+        said = "may not have been separated well: 7 of 7 questions"
+        assert any(said in n for n in transcript.summary.notes) == poor
+        assert (said in docx_text(buffer.getvalue())) == poor  # in the Word note, not only in transcript.json
+    # A reviewer who set the roles has settled who is who.
+    transcript = relabel(split(True), "SPEAKER_00", role="officer")
+    transcript.speakers = assign_roles(transcript)
+    assert not any("separated" in n for n in summarise(transcript).notes)
 
 
 def test_the_sessions_own_housekeeping_is_no_action():

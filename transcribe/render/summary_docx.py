@@ -61,6 +61,8 @@ def render_summary_docx(transcript: Transcript, stream: IO[bytes], generated_on:
                        ("Speakers and talk time", speakers or "none detected")):
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = key, value
+    for note in summary.notes:  # what the officer must know before trusting the rest (speakers not separated...)
+        doc.add_paragraph().add_run(note).italic = True
 
     flags = summary.risk_flags
     box = doc.add_table(rows=1, cols=1, style="Table Grid")

@@ -17,7 +17,7 @@ from ..records import Point, SessionFacts, SpeakerShare, Summary, Transcript
 from .actions import extract_actions
 from .appointment import describe_appointment, extract_appointment
 from .risk_flags import extract_risk_flags
-from .roles import OFFICER, PERSON_ON_PROBATION, speakers_not_separated
+from .roles import OFFICER, PERSON_ON_PROBATION, speakers_not_separated, speakers_poorly_separated
 from .text import cite, phrases, role_of, whole_sentences
 from .themes import extract_themes
 
@@ -107,6 +107,12 @@ def summarise(transcript: Transcript, embedder=None, risk_classifier=None) -> Su
         notes.append("The speakers could not be separated: the recording sounds like a conversation but one voice "
                      "was found, so who said what (officer or person on probation) is unknown. Risk flags read "
                      "everyone's words; check the owners of actions against the recording.")
+    if doubtful := speakers_poorly_separated(transcript):
+        own_voice, answered = doubtful
+        notes.append(f"The speakers may not have been separated well: {own_voice} of {answered} questions were "
+                     "answered in the same voice that asked them, so who said what (officer or person on "
+                     "probation) may be wrong in places. Risk flags read everyone's words; check the roles and the "
+                     "owners of actions against the recording.")
     risk_flags = extract_risk_flags(transcript, risk_classifier)
     return Summary(crissa, extract_themes(transcript, embedder, risk_flags), actions, appointment, risk_flags, facts,
                    notes=notes)

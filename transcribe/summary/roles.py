@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from ..records import Segment, Speaker, Transcript
-from .text import is_question
+from .text import asks, sentences
 
 OFFICER = "officer"
 PERSON_ON_PROBATION = "person_on_probation"
@@ -37,6 +37,11 @@ _PERSON_CUES = re.compile(
 _INTERPRETER_CUES = re.compile(r"\b(?:(?:he|she|they) (?:says?|said|is saying)|interpret|translat)\w*", re.I)
 _FAMILY_CUES = re.compile(r"\b(?:my (?:son|daughter|brother|sister|husband|wife|partner) (?:is|has|was|won't|"
                           r"doesn't|needs)|as (?:his|her) (?:mum|mother|dad|father|partner))\b", re.I)
+
+
+_MIN_ANSWERED = 5  # questions answered before the turn-taking is trusted to judge the split
+_ANSWERED_ELSEWHERE = 0.9  # share of answered questions answered in another voice where voices are well apart
+_DOUBTFUL = 0.8  # below this share of talk likely in its right voice, the note says the split is doubtful
 
 
 def _features(segments: list[Segment], speaker: str) -> dict[str, float]:
@@ -73,6 +78,8 @@ def assign_roles(transcript: Transcript) -> list[Speaker]:
         # known (the note says so) rather than "officer" for everything.
         return [s if s.role_source == "person" or s.id != talking[0].id
                 else replace(s, role=None, role_confidence=0.0, role_source="auto") for s in speakers]
+    # However sure the cues are, roles are only as right as the split of voices they are read from.
+    split = _split_confidence(*answers_in_another_voice(transcript.segments))
     features = {s.id: _features(transcript.segments, s.id) for s in talking}
     scores = {sid: _officer_score(f) for sid, f in features.items()}
     ranked = sorted(talking, key=lambda s: (-scores[s.id], -s.talk_time_s))
@@ -92,15 +99,54 @@ def assign_roles(transcript: Transcript) -> list[Speaker]:
         else:
             result[s.id] = (OTHER, 0.5)
     return [s if s.role_source == "person" or s.id not in result
-            else replace(s, role=result[s.id][0], role_confidence=round(result[s.id][1], 2), role_source="auto")
+            else replace(s, role=result[s.id][0], role_confidence=round(min(result[s.id][1], split), 2),
+                         role_source="auto")
             for s in speakers]
 
 
 def looks_like_dialogue(segments: list[Segment]) -> bool:
     """Questions among the utterances (at least one, and one in 30; a "?" or a question's opening words when
     the recogniser left out punctuation), as in an interview; a dictated note has almost none."""
-    questions = sum("?" in s.text or is_question(s.text) for s in segments)
+    questions = sum("?" in s.text or asks(s.text) for s in segments)
     return len(segments) >= 2 and questions >= max(1, len(segments) / 30)
+
+
+def answers_in_another_voice(segments: list[Segment]) -> tuple[int, int]:
+    """How well the split of voices fits the turn-taking: of the questions answered (a sentence that opens as
+    a question and ends with "?", followed by a sentence that is no question), how many answers came in
+    another voice, and how many questions were answered. Tags ("..., yeah?") are not counted as questions.
+
+    Where two voices were taken apart well nearly every answer is in another voice; where diarisation
+    split one conversation at random, or kept a question and its answer in one "speaker", half or fewer are.
+    """
+    said = [(seg.speaker, sentence) for seg in segments for sentence in sentences(seg.text)]
+    pairs = [(speaker, said[k + 1][0]) for k, (speaker, sentence) in enumerate(said[:-1])
+             if sentence.endswith("?") and asks(sentence) and not said[k + 1][1].endswith("?")]
+    return sum(asker != answerer for asker, answerer in pairs), len(pairs)
+
+
+def _split_confidence(in_another_voice: int, answered: int) -> float:
+    """The share of talk likely given to the right voice, from :func:`answers_in_another_voice` (1.0 below
+    ``_MIN_ANSWERED`` answered questions: too few to judge).
+
+    If each sentence is in its right voice with probability r, independently, a question and its answer are
+    in different voices with probability r² + (1 - r)²; times the share a good split shows (an officer also
+    goes on after their own question: ``_ANSWERED_ELSEWHERE``), solved for r.
+    """
+    if answered < _MIN_ANSWERED:
+        return 1.0
+    ratio = min(1.0, in_another_voice / answered / _ANSWERED_ELSEWHERE)
+    return 0.5 + 0.5 * math.sqrt(max(0.0, 2 * ratio - 1))
+
+
+def speakers_poorly_separated(transcript: Transcript) -> tuple[int, int] | None:
+    """``(questions answered in the asker's own voice, questions answered)`` where that makes the split of
+    voices doubtful (under ``_DOUBTFUL`` of talk likely in its right voice), else ``None``."""
+    talking = {seg.speaker for seg in transcript.segments}
+    if len(talking) < 2 or any(s.role_source == "person" for s in transcript.speakers if s.id in talking):
+        return None
+    elsewhere, answered = answers_in_another_voice(transcript.segments)
+    return (answered - elsewhere, answered) if _split_confidence(elsewhere, answered) < _DOUBTFUL else None
 
 
 def speakers_not_separated(transcript: Transcript) -> bool:

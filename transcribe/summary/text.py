@@ -20,9 +20,14 @@ _ASKS = re.compile(r"^\W*(?:(?:and|so|right|okay|ok|erm|um|just)\W+)?(?:how|what
                    r"police|contact|worries)|anything (?:i|you|else))\b", re.I)
 
 
+def asks(sentence: str) -> bool:
+    """Whether ``sentence`` opens as a question does ("how", "did you", "any concerns"...)."""
+    return bool(_ASKS.match(sentence))
+
+
 def is_question(sentence: str) -> bool:
     """A question: a "?", or a question's opening words where the recogniser left out the punctuation."""
-    return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence))
+    return sentence.rstrip().endswith("?") or asks(sentence)
 
 
 def sentences(text: str) -> list[str]:
