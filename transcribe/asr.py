@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import runtime  # noqa: F401  (offline switches and import order; before faster_whisper)
 from .errors import AsrError, ModelError
+from .memory import release_freed_memory
 from .models import resolve_model_dir
 from .options import AsrOptions
 from .records import AsrSegment, Audio, Word
@@ -367,6 +368,7 @@ class Recogniser:
                                                      text=spell(piece.text.strip()), words=words))
                     if progress:
                         progress(min(1.0, seg.end / max(audio.duration_s, 1e-6)))
+                release_freed_memory()  # the slice's features and copies (see memory.py)
             if self.batched is not None:
                 result = self._fill_holes(audio, speech, result, spell)
         except (RuntimeError, ValueError) as e:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import runtime  # noqa: F401  (offline switches and import order; before pyannote)
 from ..errors import DiarisationError
+from ..memory import release_freed_memory
 from ..models import resolve_model_dir
 from ..options import DiariseOptions, SpeakerHints
 from ..records import Audio, SpeakerTurn
@@ -189,13 +190,21 @@ class Diariser:
 
         num, lo, hi = (hints or SpeakerHints()).applied_to(self.options)
         waveform = torch.from_numpy(np.ascontiguousarray(audio.samples, dtype=np.float32)).unsqueeze(0)
+
+        def hook_releasing_memory(step_name, artefact, *args, **kwargs):
+            # Every embedding batch leaves tens of MB of freed buffers in malloc's arenas (see memory.py).
+            if step_name == "embeddings":
+                release_freed_memory()
+            if hook is not None:
+                hook(step_name, artefact, *args, **kwargs)
+
         try:
             with warnings.catch_warnings():
                 # pyannote warns when the found count is outside the bounds on very short inputs; we log it.
                 warnings.simplefilter("ignore")
                 output = self.pipeline(
                     {"waveform": waveform, "sample_rate": audio.sample_rate, "uri": "recording"},
-                    num_speakers=num, min_speakers=lo, max_speakers=hi, hook=hook)
+                    num_speakers=num, min_speakers=lo, max_speakers=hi, hook=hook_releasing_memory)
         except Exception as e:
             raise DiarisationError(f"speaker diarisation failed: {type(e).__name__}: {e}") from e
         turns = _to_turns(output.speaker_diarization)
